@@ -1,0 +1,15 @@
+"""Tests: SQLite by default, PostgreSQL when DATABASE_URL is set (the test runner does both)."""
+
+from config.django.base import *  # noqa: F403
+from config.env import env_str
+
+DEBUG = False
+MINZHENG_DEMO = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if not env_str("DATABASE_URL"):
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,65 @@
+"""The ``minzheng`` command: the platform's entry point for operators (wraps manage.py).
+
+    minzheng run        migrate, load the demo district into an empty database, serve on 127.0.0.1:8000
+    minzheng demo       generate the demo district (see ``minzheng demo --help``)
+    minzheng <command>  any manage.py command
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """民政一体化业务平台 / Minzheng
+
+用法 / usage: minzheng <命令 command> [参数 options]
+
+  run [--port N]   迁移数据库，空库时载入演示区，启动服务 / migrate, load demo if empty, serve
+  demo             生成演示区 / generate the demo district
+  <任意 any>        其它 manage.py 命令 / any other manage.py command
+"""
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.local")
+    import django
+
+    django.setup()
+
+
+def run(argv: list[str]) -> int:
+    from django.core.management import call_command
+
+    port = "8000"
+    if "--port" in argv:
+        port = argv[argv.index("--port") + 1]
+    _setup()
+    print("▶ 迁移数据库 / migrating the database …", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    if getattr(settings, "MINZHENG_DEMO", False):
+        print("▶ 检查演示数据 / checking the demo district …", flush=True)
+        call_command("demo", if_empty=True)
+    print(f"\n▶ 服务地址 / serving at http://127.0.0.1:{port}/  （Ctrl+C 停止 / to stop）\n", flush=True)
+    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return run(rest)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.local")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["minzheng", command, *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from minzheng.accounts.permissions import Perm, has_perm
+from minzheng.registry.selectors import counts_by_town, registry_counts
+
+
+def home(request):
+    user = request.user
+    context: dict = {"breadcrumbs": [], "today": dt.date.today()}
+    if has_perm(user, Perm.REGISTRY_VIEW):
+        context["counts"] = registry_counts(user=user)
+        context["by_area"] = counts_by_town(user=user)
+    return render(request, "web/home.html", context)
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    context = {"title": "页面不存在", "message": "您访问的页面或记录不存在，或不在您的管辖范围内。"}
+    return render(request, "web/error.html", context, status=404)
+
+
+def forbidden(request, exception=None):
+    return render(request, "web/error.html", {"title": "没有权限", "message": "您没有执行此操作的权限。"}, status=403)
+
+
+def favicon(request):
+    return HttpResponse(status=204)

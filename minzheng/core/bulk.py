@@ -17,18 +17,42 @@ from django.db import connection, models
 from django.utils import timezone
 
 
+def _uuid_converter(field: models.Field) -> Callable[[Any], Any]:
+    # Keys given as text are parsed as the ORM would; SQLite stores the 32-digit hex form, and a dashed
+    # string written as-is there could never be found again by a lookup.
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    native = connection.features.has_native_uuid_field
+
+    def convert(value: Any) -> Any:
+        if value is not None and not isinstance(value, uuid.UUID):
+            value = target.to_python(value)
+        return value if native or value is None else value.hex
+
+    return convert
+
+
+def _datetime_converter(field: models.DateTimeField) -> Callable[[Any], Any]:
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if timezone.is_naive(value):
+            # As the ORM does (with its warning): a naive value is in the current time zone, not UTC.
+            value = field.get_prep_value(value)
+        return adapt(value)
+
+    return convert
+
+
 def _converter(field: models.Field) -> Callable[[Any], Any]:
     vendor = connection.vendor
     if isinstance(field, models.UUIDField):
-        if vendor == "postgresql":
-            return lambda v: v
-        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+        return _uuid_converter(field)
     if isinstance(field, models.ForeignKey) and isinstance(field.target_field, models.UUIDField):
-        if vendor == "postgresql":
-            return lambda v: v
-        return lambda v: v.hex if isinstance(v, uuid.UUID) else v
+        return _uuid_converter(field)
     if isinstance(field, models.DateTimeField):
-        return lambda v: connection.ops.adapt_datetimefield_value(v) if v is not None else None
+        return _datetime_converter(field)
     if isinstance(field, models.DateField):
         if vendor == "postgresql":
             return lambda v: v
@@ -57,7 +81,9 @@ def bulk_insert(model: type[models.Model], objects: Iterable[models.Model]) -> i
         return 0
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    # The COPY goes to the driver's own cursor, whose errors Django does not translate; the wrapper makes a
+    # violated constraint an IntegrityError on both backends.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:

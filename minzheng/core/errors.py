@@ -22,6 +22,11 @@ class ApplicationError(Exception):
         self.row = row
         self.extra = extra or {}
 
+    def __reduce__(self) -> tuple:
+        # Subclasses take other constructor arguments than ``(message,)``, which is all that default
+        # exception pickling passes back; rebuild from the instance state instead (jobs, caches).
+        return _rebuild_error, (type(self), self.message, self.__dict__)
+
     def as_dict(self) -> dict:
         data = {"code": self.code, "message": self.message}
         if self.field:
@@ -39,6 +44,13 @@ class ApplicationError(Exception):
         if self.field:
             where += f"「{self.field}」"
         return f"{where}{self.message}" if where else self.message
+
+
+def _rebuild_error(cls: type[ApplicationError], message: str, state: dict) -> ApplicationError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class NotFoundError(ApplicationError):

@@ -48,7 +48,11 @@ PROVINCE_PREFIXES = frozenset((
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘX", "0123456789XXX")
+# Full-width ASCII (U+FF01–U+FF5E), as typed with a Chinese input method in full-width mode.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+# ASCII only: str.isdigit() also accepts other scripts' digits and superscripts.
+_ID18 = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+_ID15 = re.compile(r"[0-9]{15}", re.ASCII)
 _EARLIEST_BIRTH = dt.date(1880, 1, 1)
 
 
@@ -82,12 +86,12 @@ def normalize_id_text(raw: str | None) -> str:
     return re.sub(r"\s+", "", (raw or "")).translate(_FULLWIDTH).upper()
 
 
-def _birth_date(text: str) -> dt.date:
+def _birth_date(text: str, today: dt.date) -> dt.date:
     try:
         born = dt.date(int(text[0:4]), int(text[4:6]), int(text[6:8]))
     except ValueError as exc:
         raise IdNumberError(IdErrorCode.IMPOSSIBLE_DATE) from exc
-    if born < _EARLIEST_BIRTH or born > dt.date.today():
+    if born < _EARLIEST_BIRTH or born > today:
         raise IdNumberError(IdErrorCode.IMPOSSIBLE_DATE)
     return born
 
@@ -99,24 +103,26 @@ def upgrade_15_to_18(number15: str) -> str:
 
 
 def parse_id_number(raw: str | None, *, today: dt.date | None = None) -> IdNumberInfo:
-    """Validate and decode an ID number; 15-digit numbers come back upgraded to 18 digits."""
+    """Validate and decode an ID number; 15-digit numbers come back upgraded to 18 digits.
+
+    ``today`` is the day a birth date may not be later than (the current date unless given).
+    """
+    today = today or dt.date.today()
     text = normalize_id_text(raw)
     if not text:
         raise IdNumberError(IdErrorCode.EMPTY)
     upgraded_from = None
     if len(text) == 15:
-        if not text.isdigit():
+        if not _ID15.fullmatch(text):
             raise IdNumberError(IdErrorCode.BAD_CHARACTERS)
-        _birth_date("19" + text[6:12])
+        _birth_date("19" + text[6:12], today)
         upgraded_from = text
         text = upgrade_15_to_18(text)
     elif len(text) != 18:
         raise IdNumberError(IdErrorCode.BAD_LENGTH)
-    if not (text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")):
+    if not _ID18.fullmatch(text):
         raise IdNumberError(IdErrorCode.BAD_CHARACTERS)
-    born = _birth_date(text[6:14])
-    if today is not None and born > today:
-        raise IdNumberError(IdErrorCode.IMPOSSIBLE_DATE)
+    born = _birth_date(text[6:14], today)
     if id_check_char(text[:17]) != text[17]:
         raise IdNumberError(IdErrorCode.BAD_CHECKSUM)
     warnings = () if text[:2] in PROVINCE_PREFIXES else (str(IdErrorCode.UNKNOWN_AREA),)
@@ -201,8 +207,7 @@ def parse_uscc(raw: str | None) -> str:
         raise UsccError(UsccErrorCode.BAD_CHARACTERS)
     if uscc_check_char(text[:17]) != text[17]:
         raise UsccError(UsccErrorCode.BAD_CHECKSUM)
-    org = text[8:17]
-    if org[:8].isalnum() and org_code_check_char(org[:8]) != org[8]:
+    if org_code_check_char(text[8:16]) != text[16]:
         raise UsccError(UsccErrorCode.BAD_ORG_CODE)
     return text
 

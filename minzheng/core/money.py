@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from minzheng.core.errors import ApplicationError
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ["", "拾", "佰", "仟"]
-_BIG_UNITS = ["", "万", "亿", "万亿"]
+_PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_FULLWIDTH_AMOUNT = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
 
 
 def yuan_to_fen(value: str | int | Decimal) -> int:
-    """Parse a yuan amount as typed by a person ("1234.5", "¥1,234.50") into fen, exactly."""
+    """Parse a yuan amount as typed by a person ("1234.5", "¥1,234.50") into fen, exactly.
+
+    Only plain decimal notation is accepted; exponents, underscores, "NaN" and "Infinity" are not how
+    anyone types money, so they are rejected rather than silently read. Trailing zeros beyond the
+    fen ("1.230") are accepted because the amount is still exact to the fen.
+    """
+    if isinstance(value, bool):
+        raise ApplicationError("money_invalid", f"金额「{value}」不是有效数字")
     if isinstance(value, int):
         return value * 100
-    text = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-    text = text.removesuffix("元")
-    try:
+    if isinstance(value, Decimal):
+        amount = value
+    else:
+        text = str(value).strip().translate(_FULLWIDTH_AMOUNT)
+        for mark in (",", "，", "¥", "￥", " "):
+            text = text.replace(mark, "")
+        text = text.removesuffix("元")
+        if not _PLAIN_DECIMAL.fullmatch(text):
+            raise ApplicationError("money_invalid", f"金额「{value}」不是有效数字")
         amount = Decimal(text)
-    except InvalidOperation as exc:
-        raise ApplicationError("money_invalid", f"金额「{value}」不是有效数字") from exc
     if not amount.is_finite():
         raise ApplicationError("money_invalid", f"金额「{value}」不是有效数字")
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ApplicationError("money_precision", f"金额「{value}」最多保留两位小数（精确到分）")
-    return int((amount * 100).to_integral_value())
+    # Integer arithmetic on the decimal's parts: Decimal multiplication would round to 28 digits.
+    sign, digits, exponent = amount.as_tuple()
+    coefficient = int("".join(map(str, digits)) or "0")
+    shift = int(exponent) + 2
+    if shift >= 0:
+        fen = coefficient * 10**shift
+    else:
+        fen, rest = divmod(coefficient, 10**-shift)
+        if rest:
+            raise ApplicationError("money_precision", f"金额「{value}」最多保留两位小数（精确到分）")
+    return -fen if sign else fen
 
 
 def fen_to_yuan_str(fen: int) -> str:
@@ -45,11 +66,19 @@ def format_fen(fen: int | None) -> str:
 
 
 def round_fen_to_yuan(fen: int) -> int:
-    """Round an amount in fen to whole yuan, half up (policy amounts are paid in whole yuan)."""
-    return int((Decimal(fen) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * 100
+    """Round an amount in fen to whole yuan, half up (policy amounts are paid in whole yuan).
+
+    Half up as in 四舍五入: ¥1.50 → ¥2, and a negative amount rounds away from zero, -¥1.50 → -¥2.
+    """
+    fen = int(fen)
+    yuan, rest = divmod(abs(fen), 100)
+    if rest >= 50:
+        yuan += 1
+    return (-yuan if fen < 0 else yuan) * 100
 
 
 def _four_digits_to_capital(group: int) -> str:
+    """1..9999 → 壹仟零伍 and the like; zeros inside the group become one 零, trailing zeros nothing."""
     text = ""
     zero_pending = False
     for position in range(3, -1, -1):
@@ -65,6 +94,24 @@ def _four_digits_to_capital(group: int) -> str:
     return text
 
 
+def _integer_to_capital(number: int) -> str:
+    """A positive whole number in 大写 digits: 亿 splits first, then 万, so 10^12 is 壹万亿.
+
+    A 零 joins the two halves when the lower half does not fill its leading place
+    (壹拾万零壹拾, 壹亿零伍佰万), however many zeros it skips.
+    """
+    for unit, width in (("亿", 8), ("万", 4)):
+        high, low = divmod(number, 10**width)
+        if high:
+            text = _integer_to_capital(high) + unit
+            if low:
+                if low < 10 ** (width - 1):
+                    text += "零"
+                text += _integer_to_capital(low)
+            return text
+    return _four_digits_to_capital(number)
+
+
 def fen_to_capital(fen: int) -> str:
     """123405 → "壹仟贰佰叁拾肆元零伍分": the 大写 form required on official documents and cheques.
 
@@ -78,31 +125,9 @@ def fen_to_capital(fen: int) -> str:
     if yuan >= 10**16:
         raise ApplicationError("money_too_large", "金额过大，无法转换为大写")
 
-    text = ""
-    groups = []
-    rest = yuan
-    while rest:
-        groups.append(rest % 10000)
-        rest //= 10000
-    need_zero = False
-    for index in range(len(groups) - 1, -1, -1):
-        group = groups[index]
-        if group == 0:
-            need_zero = bool(text)
-            continue
-        if text and (need_zero or group < 1000):
-            text += "零"
-        text += _four_digits_to_capital(group) + _BIG_UNITS[index]
-        need_zero = False
-
-    if not text:
-        if not cents:
-            return "零元整"
-    else:
-        text += "元"
-
+    text = (_integer_to_capital(yuan) + "元") if yuan else ""
     if not cents:
-        return text + "整"
+        return (text or "零元") + "整"
     if jiao:
         text += _DIGITS[jiao] + "角"
     elif text:

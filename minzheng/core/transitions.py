@@ -37,7 +37,8 @@ def transition(instance: models.Model, *, table: Mapping[str, Any], target: str,
     """Move ``instance.<field>`` to ``target`` if the table allows it, saving only what changed."""
     current = getattr(instance, field)
     if not can_transition(table, current, target):
-        choices = dict(instance._meta.get_field(field).choices or [])
+        # flatchoices: grouped choices would otherwise map group names, not values, to labels.
+        choices = dict(instance._meta.get_field(field).flatchoices)
         raise TransitionError(current, target, str(choices.get(current, current)),
                               str(choices.get(target, target)))
     setattr(instance, field, target)

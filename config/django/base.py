@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "minzheng.accounts",
     "minzheng.audit",
     "minzheng.registry",
+    "minzheng.jobs",
+    "minzheng.documents",
     "minzheng.api",
     "minzheng.web",
     "minzheng.demo",
@@ -116,3 +118,13 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# Field-encryption keys (SM4-GCM) and the blind-index key (HMAC-SM3); see minzheng/core/crypto.py.
+MINZHENG_KEYS = None
+if env_str("MINZHENG_FIELD_KEYS"):
+    MINZHENG_KEYS = {
+        "field_keys": env_str("MINZHENG_FIELD_KEYS"),
+        "current": env_str("MINZHENG_FIELD_KEY_CURRENT"),
+        "blind_index_key": env_str("MINZHENG_BLIND_INDEX_KEY", ""),
+    }
+MINZHENG_KEYS_CREATED = False

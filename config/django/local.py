@@ -4,3 +4,9 @@ from config.django.base import *  # noqa: F403
 
 DEBUG = True
 MINZHENG_DEMO = True
+
+if MINZHENG_KEYS is None:  # noqa: F405
+    # The demo generates its own random keys once, under var/ (never in the repository).
+    from minzheng.core.crypto import load_or_create_local_keys
+
+    MINZHENG_KEYS, MINZHENG_KEYS_CREATED = load_or_create_local_keys(VAR_DIR / "keys.json")  # noqa: F405

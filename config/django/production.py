@@ -14,6 +14,9 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at the production PostgreSQL database.")
 
+if MINZHENG_KEYS is None or not MINZHENG_KEYS.get("blind_index_key"):  # noqa: F405
+    raise ImproperlyConfigured("MINZHENG_FIELD_KEYS and MINZHENG_BLIND_INDEX_KEY must be set (see docs/security.md).")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

@@ -13,3 +13,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Fixed keys for tests only (random bytes, used nowhere else).
+MINZHENG_KEYS = {
+    "field_keys": "1:c2V0LWtleS1vbmUtMTIzNA==,2:dGVzdC1rZXktdHdvLTU2Nw==",
+    "current": "2",
+    "blind_index_key": "dGVzdC1ibGluZC1pbmRleC1rZXktMzItYnl0ZXMhISE=",
+}

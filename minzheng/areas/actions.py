@@ -19,10 +19,15 @@ _KINDS_BY_LEVEL = {
 }
 
 
+_PARENT_LEVEL = {AreaLevel.TOWN: AreaLevel.DISTRICT, AreaLevel.VILLAGE: AreaLevel.TOWN}
+
+
 def area_create(*, acting_user, code: str, name: str, kind: str) -> Area:
     require(acting_user, Perm.AREA_MANAGE)
     code = normalize_code(code)
     level = level_of(code)
+    if kind not in AreaKind.values:
+        raise ApplicationError("area_kind_invalid", "区划类型无效", field="kind")
     if AreaKind(kind) not in _KINDS_BY_LEVEL[level]:
         raise ApplicationError("area_kind_mismatch", f"{AreaLevel(level).label}不能设为「{AreaKind(kind).label}」",
                                field="kind")
@@ -37,6 +42,11 @@ def area_create(*, acting_user, code: str, name: str, kind: str) -> Area:
         parent = Area.objects.filter(code=upper).first()
         if parent is None:
             raise ApplicationError("area_parent_missing", f"上级区划{upper}不存在，请先建立上级区划", field="code")
+        # A village code with 000 as its town digits would hang directly under the district.
+        if parent.level != _PARENT_LEVEL[level]:
+            expected = _PARENT_LEVEL[level].label
+            raise ApplicationError("area_parent_level", f"区划代码{code}的上级{upper}不是{expected}，请核对代码",
+                                   field="code")
     if not acting_user.area_prefix or not code.startswith(acting_user.area_prefix):
         raise ApplicationError("area_out_of_scope", "只能在本人所属区划范围内新增区划", field="code")
     with transaction.atomic():

@@ -5,6 +5,7 @@ import datetime as dt
 from django.shortcuts import render
 
 from minzheng.accounts.permissions import Perm, require
+from minzheng.audit.display import masked_changes, masked_text
 from minzheng.audit.selectors import AuditFilters, access_log_list, event_list
 from minzheng.web.listing import Column, paginate, xlsx_bytes, xlsx_response
 
@@ -27,14 +28,14 @@ _EVENT_COLUMNS = [
     Column("时间", lambda e: e.occurred_at, 20), Column("操作人", lambda e: str(e.actor or "系统"), 12),
     Column("操作", lambda e: e.action, 20), Column("对象类型", lambda e: e.object_type, 18),
     Column("对象", lambda e: e.object_repr, 20), Column("对象标识", lambda e: e.object_id, 38),
-    Column("区划", lambda e: e.area_code, 14), Column("变更前", lambda e: str(e.before or ""), 40),
-    Column("变更后", lambda e: str(e.after or ""), 40), Column("说明", lambda e: e.note, 20),
+    Column("区划", lambda e: e.area_code, 14), Column("变更前", lambda e: str(masked_changes(e.before) or ""), 40),
+    Column("变更后", lambda e: str(masked_changes(e.after) or ""), 40), Column("说明", lambda e: e.note, 20),
 ]
 _ACCESS_COLUMNS = [
     Column("时间", lambda e: e.occurred_at, 20), Column("访问人", lambda e: str(e.actor or "系统"), 12),
     Column("方式", lambda e: e.action, 14), Column("对象类型", lambda e: e.object_type, 18),
     Column("对象", lambda e: e.object_repr, 20), Column("对象标识", lambda e: e.object_id, 38),
-    Column("涉及字段", lambda e: "、".join(e.fields or []), 30), Column("事由", lambda e: e.reason, 20),
+    Column("涉及字段", lambda e: "、".join(e.fields or []), 30), Column("事由", lambda e: masked_text(e.reason), 20),
     Column("IP地址", lambda e: e.ip_address or "", 16), Column("渠道", lambda e: e.channel, 8),
 ]
 

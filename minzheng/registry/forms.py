@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from minzheng.areas.selectors import area_choices
+from minzheng.areas.selectors import area_choices, area_path
 from minzheng.registry.enums import (
     ETHNICITY_CHOICES,
     DisabilityGrade,
@@ -43,6 +43,12 @@ class PersonForm(forms.Form):
     def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         choices = area_choices(user=user)
+        if editing:
+            # A person seen through their residence keeps a hukou elsewhere; offer it, or saving would move it.
+            offered = {code for code, _ in choices}
+            current = [self.initial.get("hukou_area"), self.initial.get("residence_area")]
+            choices = [*choices, *((code, area_path(code)) for code in dict.fromkeys(current)
+                                   if code and code not in offered)]
         self.fields["hukou_area"].choices = choices
         self.fields["residence_area"].choices = choices
         self.editing = editing

@@ -123,7 +123,8 @@ def _check_archive(content: bytes) -> None:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as exc:
         raise ApplicationError(RegistryErrorCode.IMPORT_FILE, MESSAGES[RegistryErrorCode.IMPORT_FILE]) from exc
-    if unpacked > max(limit * 10, len(content) * _MAX_UNZIPPED_RATIO):
+    # Either bound alone refuses: a small file may not inflate a hundredfold, nor any file past ten times the limit.
+    if unpacked > min(limit * 10, len(content) * _MAX_UNZIPPED_RATIO):
         raise ApplicationError(RegistryErrorCode.IMPORT_TOO_LARGE, "文件解压后体积异常，疑似压缩炸弹，已拒绝")
 
 

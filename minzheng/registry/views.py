@@ -31,6 +31,7 @@ from minzheng.registry.selectors import (
     PersonFilters,
     household_list,
     household_members,
+    household_scope,
     person_current_membership,
     person_list,
     person_memberships,
@@ -75,6 +76,7 @@ def person_list_view(request):
         "area_choices": area_choices(user=request.user, levels=("town", "village")),
         "sex_choices": Sex.choices, "disability_choices": DisabilityKind.choices,
         "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
+        "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
     }
     partial = request.headers.get("HX-Request")
     template = "registry/partials/person_table.html" if partial else "registry/person_list.html"
@@ -93,11 +95,15 @@ def person_detail_view(request, person_id):
     record_access(actor=request.user, action="view_detail", obj=person, area_code=person.hukou_area_id,
                   fields=["name", "id_number(masked)", "phone(masked)", "disability", "address"],
                   ip_address=client_ip(request))
+    membership = person_current_membership(person=person)
+    memberships = list(person_memberships(person=person)) if tab == "household" else None
+    # A person living here may belong to a household registered elsewhere: show its number, link only in scope.
+    household_ids = {m.household_id for m in [membership, *(memberships or [])] if m is not None}
+    visible_households = set(household_scope(request.user).filter(pk__in=household_ids).values_list("pk", flat=True))
     context = {
         "page_title": person.name, "person": person, "tab": tab,
         "breadcrumbs": [("人员", reverse("registry:person_list")), (person.name, None)],
-        "membership": person_current_membership(person=person),
-        "memberships": person_memberships(person=person) if tab == "household" else None,
+        "membership": membership, "memberships": memberships, "visible_households": visible_households,
         "events": events_for_object(user=request.user, obj=person) if tab == "history" else None,
         "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
         "today": dt.date.today(),
@@ -179,6 +185,7 @@ def household_list_view(request):
         "area_choices": area_choices(user=request.user, levels=("town", "village")),
         "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
         "can_import": has_perm(request.user, Perm.REGISTRY_IMPORT),
+        "can_export": has_perm(request.user, Perm.REGISTRY_EXPORT),
     }
     template = ("registry/partials/household_table.html" if request.headers.get("HX-Request")
                 else "registry/household_list.html")
@@ -239,7 +246,7 @@ def household_create_view(request):
             household = actions.household_create(acting_user=request.user, area=area, head=head,
                                                  address=form.cleaned_data.get("address", ""))
         except ApplicationError as error:
-            if error.field == "id_number":
+            if error.field in ("id_number", "head"):
                 error.field = "head_id_number"
             _apply_errors(form, error)
         else:
@@ -268,6 +275,8 @@ def member_add_view(request, household_id):
                                      living_together=form.cleaned_data["living_together"],
                                      status=form.cleaned_data["status"])
     except ApplicationError as error:
+        if error.field == "person":
+            error.field = "id_number"
         _apply_errors(form, error)
         return render(request, "registry/partials/member_add_form.html", {"member_form": form, "household": household})
     messages.success(request, f"已将 {person.name} 加入本户")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -57,7 +58,8 @@ def xlsx_bytes(*, title: str, columns: list[Column], rows: Iterable[Any]) -> byt
         for column in columns:
             value = column.value(row)
             if isinstance(value, dt.datetime):
-                value = value.replace(tzinfo=None)
+                # Excel has no time zones: write the local (Asia/Shanghai) wall time people read on the pages.
+                value = (timezone.localtime(value) if timezone.is_aware(value) else value).replace(tzinfo=None)
             values.append(safe_cell(value))
         sheet.append(values)
     sheet.freeze_panes = "A2"

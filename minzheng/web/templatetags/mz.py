@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from minzheng.areas.selectors import area_name, area_path
+from minzheng.audit.display import masked_changes, masked_text
 from minzheng.core.masking import mask_id_number, mask_phone
 from minzheng.core.money import fen_to_capital, format_fen
 
@@ -42,6 +43,16 @@ def mask_id(value) -> str:
 @register.filter(name="mask_phone")
 def mask_phone_filter(value) -> str:
     return mask_phone(value)
+
+
+@register.filter(name="masked_changes")
+def masked_changes_filter(values):
+    return masked_changes(values)
+
+
+@register.filter(name="masked_text")
+def masked_text_filter(text) -> str:
+    return masked_text(text)
 
 
 @register.filter(name="area_name")

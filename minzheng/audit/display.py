@@ -22,3 +22,91 @@ def masked_changes(values: dict | None) -> dict | None:
 def masked_text(text: str | None) -> str:
     """Free text (a search filter kept as the reason for an export) with any ID number in it masked."""
     return _ID_IN_TEXT.sub(lambda match: mask_id_number(match.group(0).upper()), text or "")
+
+
+# --- Readable labels ------------------------------------------------------------------------------------
+# Actions are "<entity>.<verb>"; entities are model labels ("registry.person"). Labels come from the models'
+# verbose names and field choices, so a new app's events read well without a table to maintain; only the
+# verbs are listed here.
+
+VERBS = {
+    "create": "新增", "update": "修改", "end": "移出", "delete": "删除", "revoke": "撤销", "change_head": "变更户主",
+    "generate": "生成", "view_detail": "查看详情", "export": "导出", "search": "查询", "print": "打印",
+    "reveal": "查看完整信息", "import": "导入", "enqueue": "提交", "cancel": "取消", "approve": "审批通过",
+    "reject": "退回", "submit": "提交", "login": "登录", "logout": "退出", "disable": "停用", "enable": "启用",
+}
+_ENTITY_ALIASES = {"membership": "registry.membership", "person": "registry.person",
+                   "household": "registry.household", "area": "areas.area", "user": "accounts.user",
+                   "api_token": "accounts.apitoken"}
+_ENTITY_LABELS = {"demo": "演示数据"}
+
+
+def _model(object_type: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def object_type_label(object_type: str) -> str:
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model else object_type
+
+
+def action_label(action: str) -> str:
+    """"person.create" → "人员·新增"; "view_detail" → "查看详情"."""
+    entity, _, verb = action.rpartition(".")
+    verb_label = VERBS.get(verb, verb)
+    if not entity:
+        return verb_label
+    model = _model(_ENTITY_ALIASES.get(entity, entity))
+    entity_label = str(model._meta.verbose_name) if model else _ENTITY_LABELS.get(entity, entity)
+    return f"{entity_label}·{verb_label}"
+
+
+def _field_label(model, name: str) -> tuple[str, dict]:
+    if model is None:
+        return FIELD_LABELS.get(name, name), {}
+    base = name.removesuffix("_id")
+    try:
+        field = model._meta.get_field(base)
+    except Exception:
+        return FIELD_LABELS.get(name, name), {}
+    choices = {str(k): str(v) for k, v in (field.flatchoices or [])}
+    return str(field.verbose_name), choices
+
+
+def _value_label(value, choices: dict) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return choices.get(str(value), str(value))
+
+
+def readable_changes(values: dict | None, object_type: str) -> list[tuple[str, str]]:
+    """[(field label, value label)] with sensitive values masked, for history tables."""
+    values = masked_changes(values)
+    if not values:
+        return []
+    model = _model(object_type)
+    rows = []
+    for key, value in values.items():
+        label, choices = _field_label(model, key)
+        rows.append((label, _value_label(value, choices)))
+    return rows
+
+
+FIELD_LABELS = {"id_number(masked)": "身份证号码（脱敏）", "phone(masked)": "联系电话（脱敏）", "name": "姓名",
+                "disability": "残疾情况", "address": "地址", "members": "家庭成员", "sex": "性别",
+                "birth_date": "出生日期", "hukou_area": "户籍地", "residence_area": "居住地", "self_care": "自理能力",
+                "death_date": "死亡日期", "number": "户编号", "area": "区划", "head": "户主",
+                "head_id_number(masked)": "户主身份证号码（脱敏）", "member_count": "家庭人口",
+                "id_number": "身份证号码（完整）", "phone": "联系电话（完整）", "seed": "随机种子",
+                "persons": "人员数", "households": "家庭数"}
+
+
+def field_list_label(fields: list[str] | None) -> str:
+    return "、".join(FIELD_LABELS.get(f, f) for f in (fields or []))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from minzheng.accounts.permissions import Perm, has_perm
 from minzheng.core.identifiers import IdNumberError, parse_id_number
@@ -60,7 +60,7 @@ class PersonFilters:
     age_min: int | None = None
     age_max: int | None = None
     disability: str = ""  # "", "any", or a DisabilityKind
-    alive: str = ""  # "", "alive", "deceased"
+    alive: str = ""  # "" (all), "alive", "deceased"
 
 
 def person_list(*, user, filters: PersonFilters | None = None, today: dt.date | None = None) -> QuerySet[Person]:
@@ -84,7 +84,8 @@ def person_list(*, user, filters: PersonFilters | None = None, today: dt.date | 
         qs = qs.filter(death_date__isnull=True)
     elif filters.alive == "deceased":
         qs = qs.filter(death_date__isnull=False)
-    return qs.select_related("hukou_area", "residence_area").order_by("name", "id")
+    # search_pinyin starts with the full pinyin of the name, so it sorts names the way staff expect.
+    return qs.select_related("hukou_area", "residence_area").order_by("search_pinyin", "id")
 
 
 def _birth_limit(today: dt.date, years: int) -> dt.date:
@@ -124,7 +125,9 @@ def household_members(*, household: Household, include_past: bool = False) -> Qu
     qs = household.memberships.select_related("person")
     if not include_past:
         qs = qs.filter(ended_on__isnull=True)
-    return qs.order_by("ended_on", "relation", "person__birth_date")
+    head_first = Case(When(relation="head", then=Value(0)), When(relation="spouse", then=Value(1)),
+                      default=Value(2), output_field=IntegerField())
+    return qs.order_by("ended_on", head_first, "person__birth_date")
 
 
 def person_current_membership(*, person: Person) -> Membership | None:
@@ -152,8 +155,9 @@ class AreaCounts:
 
 
 def registry_counts(*, user, today: dt.date | None = None) -> AreaCounts:
+    """Counts by hukou area (户籍人口), the same basis as the per-area table, so the two always agree."""
     today = today or dt.date.today()
-    persons = person_scope(user)
+    persons = person_scope(user).filter(hukou_area__code__startswith=user.area_prefix)
     alive = persons.filter(death_date__isnull=True)
     return AreaCounts(
         persons=alive.count(),

@@ -52,7 +52,15 @@ def _person_filters(request) -> PersonFilters:
     return PersonFilters(q=get.get("q", "").strip()[:40], area=get.get("area", "").strip()[:12],
                          sex=get.get("sex", ""), age_min=_int_or_none(get.get("age_min")),
                          age_max=_int_or_none(get.get("age_max")), disability=get.get("disability", ""),
-                         alive=get.get("alive", ""))
+                         alive=get.get("alive", "alive"))
+
+
+def _describe(filters) -> str:
+    """The list filter in words, kept as the reason of an export's access-log row."""
+    labels = {"q": "检索", "area": "区划", "sex": "性别", "age_min": "最小年龄", "age_max": "最大年龄",
+              "disability": "残疾", "alive": "状态"}
+    parts = [f"{labels.get(k, k)}={v}" for k, v in vars(filters).items() if v not in ("", None)]
+    return "导出条件：" + ("；".join(parts) if parts else "全部")
 
 
 def _export_allowed(request) -> None:
@@ -68,7 +76,7 @@ def person_list_view(request):
         content, count = exports.persons_xlsx(qs)
         record_access(actor=request.user, action="export", object_type="registry.person",
                       object_repr=f"人员列表导出（{count}条）", fields=exports.PERSON_EXPORT_FIELDS,
-                      reason=str(filters), ip_address=client_ip(request))
+                      reason=_describe(filters), ip_address=client_ip(request))
         return xlsx_response(filename=f"人员名单_{dt.date.today():%Y%m%d}.xlsx", content=content)
     context = {
         "page_title": "人员", "breadcrumbs": [("社会救助对象库", None), ("人员", None)],
@@ -177,7 +185,7 @@ def household_list_view(request):
         content, count = exports.households_xlsx(qs)
         record_access(actor=request.user, action="export", object_type="registry.household",
                       object_repr=f"家庭列表导出（{count}条）", fields=exports.HOUSEHOLD_EXPORT_FIELDS,
-                      reason=str(filters), ip_address=client_ip(request))
+                      reason=_describe(filters), ip_address=client_ip(request))
         return xlsx_response(filename=f"家庭名单_{dt.date.today():%Y%m%d}.xlsx", content=content)
     context = {
         "page_title": "家庭", "breadcrumbs": [("社会救助对象库", None), ("家庭", None)],

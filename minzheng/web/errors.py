@@ -13,6 +13,6 @@ def render_error(request, error: ApplicationError):
         title = "页面不存在"
     else:
         status = error.http_status
-        title = "操作未完成"
+        title = "没有权限" if status == 403 else "操作未完成"
     template = "web/partials/error.html" if request.headers.get("HX-Request") else "web/error.html"
     return render(request, template, {"title": title, "message": error.message, "error": error}, status=status)

@@ -110,8 +110,8 @@ def test_auditor_export_lists_the_filtered_events_in_local_time(auditor, history
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 1
-    occurred, _actor, action, *_ = rows[0]
-    assert (occurred, action) == (dt.datetime(2025, 3, 1, 23, 30), "person.update")
+    occurred, _actor, action, action_code, *_ = rows[0]
+    assert (occurred, action, action_code) == (dt.datetime(2025, 3, 1, 23, 30), "人员·修改", "person.update")
 
 
 def test_audit_page_and_export_mask_id_numbers(auditor, history):

@@ -55,6 +55,54 @@ def masked_text_filter(text) -> str:
     return masked_text(text)
 
 
+@register.filter(name="action_label")
+def action_label_filter(action) -> str:
+    from minzheng.audit.display import action_label
+
+    return action_label(action or "")
+
+
+@register.filter(name="object_type_label")
+def object_type_label_filter(object_type) -> str:
+    from minzheng.audit.display import object_type_label
+
+    return object_type_label(object_type or "")
+
+
+@register.filter(name="readable_changes")
+def readable_changes_filter(values, object_type) -> list:
+    from minzheng.audit.display import readable_changes
+
+    return readable_changes(values, object_type or "")
+
+
+@register.filter(name="field_list")
+def field_list_filter(fields) -> str:
+    from minzheng.audit.display import field_list_label
+
+    return field_list_label(fields)
+
+
+@register.filter
+def num(value) -> str:
+    """12345 → "12,345" (Django's intcomma does nothing under zh-hans)."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def with_invalid(field):
+    """Render a form field's widget with Bootstrap's is-invalid class when it has errors."""
+    if not field.errors:
+        return field
+    classes = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{classes} is-invalid".strip()})
+
+
 @register.filter(name="area_name")
 def area_name_filter(code) -> str:
     return area_name(code)

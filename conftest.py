@@ -37,3 +37,36 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _no_unmasked_id_numbers(monkeypatch):
+    """Every response a test receives is scanned for unmasked ID numbers (see minzheng/testing/leakscan.py)."""
+    from django.test import client as test_client
+
+    from minzheng.testing import leakscan
+
+    original_request = test_client.Client.request
+
+    def request(self, **environ):
+        response = original_request(self, **environ)
+        typed = set()
+        wsgi_input = getattr(response, "wsgi_request", None)
+        if wsgi_input is not None:
+            try:
+                typed = leakscan.typed_values(wsgi_input.POST) | leakscan.typed_values(wsgi_input.GET)
+            except Exception:
+                typed = set()
+        leakscan.scan_response(response, typed=typed)
+        return response
+
+    monkeypatch.setattr(test_client.Client, "request", request)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from minzheng.testing.leakscan import STATS
+
+    if STATS.responses:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(STATS.by_kind.items()))
+        terminalreporter.write_line(f"sensitive-data scan: {STATS.responses} responses scanned ({kinds}); "
+                                    f"{len(STATS.leaks)} with unmasked ID numbers")

@@ -9,9 +9,13 @@ urlpatterns = [
     path("areas/", include("minzheng.areas.urls")),
     path("registry/", include("minzheng.registry.urls")),
     path("audit/", include("minzheng.audit.urls")),
+    path("jobs/", include("minzheng.jobs.urls")),
+    path("documents/", include("minzheng.documents.urls")),
+    path("calendar/", include("minzheng.core.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
 
 handler404 = "minzheng.web.views.not_found"
 handler403 = "minzheng.web.views.forbidden"
+handler500 = "minzheng.web.views.server_error"

@@ -87,9 +87,26 @@ class PageProblems:
         self.console: list[str] = []
         self.page_errors: list[str] = []
         self.failed_responses: list[str] = []
+        self.documents: list = []
+
+    def leaks(self) -> list[str]:
+        """Pages, fragments, JSON and files the browser received that carry an unmasked, valid ID number
+        (the same check the Django test client applies to every response in the unit suite)."""
+        from minzheng.testing.leakscan import response_text, valid_ids_in
+
+        found = []
+        for response in self.documents:
+            try:
+                body = response.body()
+            except Exception:  # redirects and evicted bodies have nothing to scan
+                continue
+            _, text = response_text(body, response.headers.get("content-type", ""))
+            if valid_ids_in(text):
+                found.append(f"unmasked ID number in {response.url}")
+        return found
 
     def all(self) -> list[str]:
-        return [*self.console, *self.page_errors, *self.failed_responses]
+        return [*self.console, *self.page_errors, *self.failed_responses, *self.leaks()]
 
 
 @pytest.fixture
@@ -104,6 +121,8 @@ def page(browser, server, request):
     page.on("pageerror", lambda exc: problems.page_errors.append(f"pageerror: {exc}"))
     page.on("response", lambda resp: problems.failed_responses.append(f"{resp.status} {resp.url}")
             if resp.status >= 500 or ("/static/" in resp.url and resp.status >= 400) else None)
+    page.on("response", lambda resp: problems.documents.append(resp)
+            if resp.url.startswith(server) and "/static/" not in resp.url and "/reveal/" not in resp.url else None)
     page.problems = problems
     yield page
     call = getattr(request.node, "_e2e_report_call", None)

@@ -26,7 +26,7 @@ def test_district_approver_sees_counts_for_the_whole_district(page, login, shot)
     today = dt.date.today()
     living = Person.objects.filter(death_date__isnull=True)
     expected = {
-        "在册人员": living.count(),
+        "户籍人口（在世）": living.count(),
         "家庭户数": Household.objects.filter(is_active=True).count(),
         "80周岁以上老人": living.filter(birth_date__lte=_years_ago(today, 80)).count(),
         "未成年人": living.filter(birth_date__gt=_years_ago(today, 18)).count(),
@@ -52,6 +52,6 @@ def test_district_approver_sees_counts_for_the_whole_district(page, login, shot)
     assert rows.count() == len(towns) == 3
     cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
     assert [row[0] for row in cells] == towns
-    assert sum(_number(row[2]) for row in cells) == expected["在册人员"], "each living person counts in one town"
+    assert sum(_number(row[2]) for row in cells) == expected["户籍人口（在世）"], "each living person in one town"
     assert sum(_number(row[3]) for row in cells) == expected["家庭户数"]
     shot(page, "dashboard-01-district-approver")

@@ -23,6 +23,7 @@ def test_every_menu_entry_opens_a_styled_page(page, login, shot, username):
         assert navigation.value.status == 200, label
         assert_styled(page)
         assert nav.locator("a.mz-link.active").inner_text().strip() == label
-        assert page.locator("main h1").first.inner_text().strip() == label
+        # A page may qualify its title (节假日设置 · 2026年) but starts with the entry's label.
+        assert page.locator("main h1").first.inner_text().strip().startswith(label)
         path = urlparse(page.url).path.strip("/").replace("/", "-")
         shot(page, f"menu-{username}-{index:02d}-{path}")

@@ -15,7 +15,7 @@ NAME = "欧阳晓春"
 def _unused_id_number() -> str:
     for sequence in range(100, 1000, 2):
         number = make_id_number("340471", dt.date(1988, 6, 15), sequence, male=False)
-        if not Person.objects.filter(id_number=number).exists():
+        if not Person.objects.by_id_number(number).exists():
             return number
     raise AssertionError("no free ID number")
 

@@ -28,6 +28,8 @@ def _setup() -> None:
 
 
 def run(argv: list[str]) -> int:
+    import subprocess
+
     from django.core.management import call_command
 
     port = "8000"
@@ -41,8 +43,25 @@ def run(argv: list[str]) -> int:
     if getattr(settings, "MINZHENG_DEMO", False):
         print("▶ 检查演示数据 / checking the demo district …", flush=True)
         call_command("demo", if_empty=True)
-    print(f"\n▶ 服务地址 / serving at http://127.0.0.1:{port}/  （Ctrl+C 停止 / to stop）\n", flush=True)
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+    # The job worker runs beside the server as a child process with the same settings. It writes log lines
+    # rather than a progress bar, which the server's request log would break up; it stops with the server,
+    # and by itself if this process dies without stopping it.
+    print("▶ 启动后台任务进程 / starting the job worker …", flush=True)
+    worker = subprocess.Popen([sys.executable, "-m", "minzheng.cli", "worker", "--no-bar",
+                               "--parent-pid", str(os.getpid())])
+    try:
+        print(f"\n▶ 服务地址 / serving at http://127.0.0.1:{port}/  （Ctrl+C 停止 / to stop）\n", flush=True)
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+    finally:
+        # SIGTERM lets the worker finish its current step and hand the job back; a worker that does not
+        # stop in time is killed, which is safe too: the job resumes from its last checkpoint.
+        if worker.poll() is None:
+            worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
     return 0
 
 
@@ -57,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.local")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["minzheng", command, *rest])
+    # Commands are written with hyphens on the command line (id-check) and underscores in Django (id_check).
+    execute_from_command_line(["minzheng", command.replace("-", "_"), *rest])
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.env import BASE_DIR, database_config, env_list, env_str
+from config.env import BASE_DIR, database_config, env_int, env_list, env_str
 
 VAR_DIR = BASE_DIR / "var"
 
@@ -18,6 +18,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "minzheng.core",
     "minzheng.areas",
     "minzheng.accounts",
@@ -37,11 +40,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "minzheng.web.middleware.SecurityHeadersMiddleware",
+    "minzheng.accounts.middleware.SessionTimeoutMiddleware",
     "minzheng.web.middleware.LoginRequiredMiddleware",
+    "minzheng.accounts.middleware.AccountGateMiddleware",
     "minzheng.web.middleware.ApplicationErrorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -71,11 +79,22 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# The first backend refuses every sign-in of a locked-out account or address before a password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# The minimum length is MINZHENG_PASSWORD_MIN_LENGTH (read when a password is checked), not an option here.
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "minzheng.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "minzheng.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "minzheng.accounts.passwords.NotUsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "minzheng.accounts.passwords.DefaultPasswordValidator"},
+    {"NAME": "minzheng.accounts.passwords.PasswordHistoryValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -90,6 +109,9 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end when the browser closes; the idle and absolute limits below are enforced per request by
+# minzheng.accounts.middleware.SessionTimeoutMiddleware, and the stored session never outlives the absolute one.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -128,3 +150,45 @@ if env_str("MINZHENG_FIELD_KEYS"):
         "blind_index_key": env_str("MINZHENG_BLIND_INDEX_KEY", ""),
     }
 MINZHENG_KEYS_CREATED = False
+MINZHENG_AUDIT_RETENTION_DAYS = 180
+
+# --- Login security (等保三级). Read where they are used (minzheng/accounts/conf.py), so tests and deployments
+# can change them. ----------------------------------------------------------------------------------------------
+MINZHENG_PASSWORD_MIN_LENGTH = 8
+MINZHENG_PASSWORD_MIN_CLASSES = 3  # of upper-case letters, lower-case letters, digits and symbols
+MINZHENG_PASSWORD_HISTORY = 5  # a new password may not repeat any of the last N (the current one included)
+MINZHENG_PASSWORD_MAX_AGE_DAYS = 90  # 0: passwords never expire
+
+# Failed sign-ins are counted per account and per client address; either reaching the limit locks it.
+MINZHENG_LOCKOUT_FAILURES = 5
+MINZHENG_LOCKOUT_MINUTES = 30
+# Reverse proxies in front of the application that append the client address to X-Forwarded-For; 0 means the
+# client connects directly and REMOTE_ADDR is its address.
+MINZHENG_TRUSTED_PROXY_COUNT = env_int("MINZHENG_TRUSTED_PROXY_COUNT", 0)
+
+# Roles that must pass a TOTP second factor after the password; MINZHENG_2FA_REQUIRED_FOR_ALL extends it to
+# every user. A user who enrolled a device of their own accord is always asked for it.
+MINZHENG_2FA_REQUIRED_ROLES = ["district_approver", "district_admin", "leader", "auditor", "security_admin",
+                               "system_admin"]
+MINZHENG_2FA_REQUIRED_FOR_ALL = False
+OTP_TOTP_ISSUER = "民政一体化业务平台"
+
+MINZHENG_SESSION_IDLE_MINUTES = 15
+MINZHENG_SESSION_ABSOLUTE_HOURS = 8
+SESSION_COOKIE_AGE = MINZHENG_SESSION_ABSOLUTE_HOURS * 3600
+
+AXES_ENABLED = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "minzheng.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "minzheng.accounts.lockout.cool_off"
+AXES_CLIENT_IP_CALLABLE = "minzheng.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "minzheng.accounts.views.lockout_response"
+# A successful sign-in clears the failures of that account only (minzheng.accounts.views.LoginView); axes' own
+# reset would also clear every failure from the same address, letting anyone with one valid account there
+# reset the count on other accounts.
+AXES_RESET_ON_SUCCESS = False
+# Attempts during a lockout are refused without extending it: the lock lasts MINZHENG_LOCKOUT_MINUTES.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False

@@ -27,3 +27,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# Second factor for the district-level roles and the three administrators; every user when the variable is set.
+MINZHENG_2FA_REQUIRED_ROLES = ["district_approver", "district_admin", "leader", "auditor", "security_admin",
+                               "system_admin"]
+MINZHENG_2FA_REQUIRED_FOR_ALL = env_bool("MINZHENG_2FA_REQUIRED_FOR_ALL", False)
+# nginx forwards the client address in X-Forwarded-For (docs/operations.md); per-address lockout needs it.
+MINZHENG_TRUSTED_PROXY_COUNT = env_int("MINZHENG_TRUSTED_PROXY_COUNT", 1)

@@ -6,6 +6,8 @@ from config.env import env_str
 DEBUG = False
 MINZHENG_DEMO = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests and the browser journeys sign in with the password alone; two-factor tests turn it on themselves.
+MINZHENG_2FA_REQUIRED_ROLES = []
 if not env_str("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405

@@ -8,7 +8,8 @@ class UserAdmin(admin.ModelAdmin):
     list_display = ("username", "full_name", "role", "area", "is_active", "last_login")
     list_filter = ("role", "is_active")
     search_fields = ("username", "full_name")
-    fields = ("username", "full_name", "role", "area", "is_active", "last_login", "date_joined")
+    fields = ("username", "full_name", "role", "area", "is_active", "last_login", "date_joined",
+              "password_changed_at", "must_change_password")
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -26,21 +26,49 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"
     DASHBOARD_VIEW = "web.dashboard"
     API_TOKEN_MANAGE = "api.manage_tokens"
+    CALENDAR_VIEW = "calendar.view"
+    CALENDAR_MANAGE = "calendar.manage"
+    JOB_VIEW = "jobs.view"
+    JOB_MANAGE_ALL = "jobs.manage_all"
+    REGISTRY_MAINTAIN = "registry.maintain"
+    POLICY_VIEW = "policy.view"
+    POLICY_EDIT = "policy.edit"
+    POLICY_APPROVE = "policy.approve"
 
 
-_BUSINESS_READ = {Perm.REGISTRY_VIEW, Perm.REGISTRY_EXPORT, Perm.AREA_VIEW, Perm.DASHBOARD_VIEW}
+# JOB_VIEW: case-working roles follow the background jobs they start (and only those).
+_BUSINESS_READ = {Perm.REGISTRY_VIEW, Perm.REGISTRY_EXPORT, Perm.AREA_VIEW, Perm.DASHBOARD_VIEW, Perm.CALENDAR_VIEW,
+                  Perm.JOB_VIEW}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.VILLAGE_WORKER: frozenset(_BUSINESS_READ | {Perm.REGISTRY_EDIT, Perm.REGISTRY_IMPORT}),
-    Role.TOWN_REVIEWER: frozenset(_BUSINESS_READ | {Perm.REGISTRY_EDIT, Perm.REGISTRY_IMPORT}),
+    # Case workers may reveal a full ID number or phone of a person in their area, with a reason that is logged.
+    Role.VILLAGE_WORKER: frozenset(_BUSINESS_READ | {Perm.REGISTRY_EDIT, Perm.REGISTRY_IMPORT,
+                                                    Perm.SENSITIVE_VIEW_FULL}),
+    Role.TOWN_REVIEWER: frozenset(_BUSINESS_READ | {Perm.REGISTRY_EDIT, Perm.REGISTRY_IMPORT,
+                                                   Perm.SENSITIVE_VIEW_FULL}),
     Role.DISTRICT_APPROVER: frozenset(_BUSINESS_READ | {Perm.REGISTRY_EDIT, Perm.SENSITIVE_VIEW_FULL}),
     Role.DISTRICT_ADMIN: frozenset(_BUSINESS_READ | {Perm.REGISTRY_EDIT, Perm.REGISTRY_IMPORT, Perm.AREA_MANAGE,
-                                                    Perm.SENSITIVE_VIEW_FULL}),
-    Role.LEADER: frozenset({Perm.REGISTRY_VIEW, Perm.AREA_VIEW, Perm.DASHBOARD_VIEW}),
+                                                    Perm.SENSITIVE_VIEW_FULL, Perm.CALENDAR_MANAGE,
+                                                    Perm.JOB_MANAGE_ALL, Perm.REGISTRY_MAINTAIN}),
+    Role.LEADER: frozenset({Perm.REGISTRY_VIEW, Perm.AREA_VIEW, Perm.DASHBOARD_VIEW, Perm.CALENDAR_VIEW}),
     Role.AUDITOR: frozenset({Perm.AUDIT_VIEW, Perm.AREA_VIEW}),
     Role.SECURITY_ADMIN: frozenset({Perm.SECURITY_MANAGE, Perm.AREA_VIEW}),
-    Role.SYSTEM_ADMIN: frozenset({Perm.USER_MANAGE, Perm.AREA_VIEW, Perm.API_TOKEN_MANAGE}),
+    # The holiday calendar is system configuration, kept by the district admin or the system admin.
+    Role.SYSTEM_ADMIN: frozenset({Perm.USER_MANAGE, Perm.AREA_VIEW, Perm.API_TOKEN_MANAGE, Perm.CALENDAR_VIEW,
+                                  Perm.CALENDAR_MANAGE}),
 }
+
+# Policy parameters (政策参数): every business role and the leader read them; the district admin proposes values
+# and growth rules, the district approver approves them (maker-checker).
+_POLICY_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.VILLAGE_WORKER: frozenset({Perm.POLICY_VIEW}),
+    Role.TOWN_REVIEWER: frozenset({Perm.POLICY_VIEW}),
+    Role.DISTRICT_APPROVER: frozenset({Perm.POLICY_VIEW, Perm.POLICY_APPROVE}),
+    Role.DISTRICT_ADMIN: frozenset({Perm.POLICY_VIEW, Perm.POLICY_EDIT}),
+    Role.LEADER: frozenset({Perm.POLICY_VIEW}),
+}
+ROLE_PERMISSIONS = {role: perms | _POLICY_PERMISSIONS.get(role, frozenset())
+                    for role, perms in ROLE_PERMISSIONS.items()}
 
 
 def has_perm(user, perm: Perm) -> bool:

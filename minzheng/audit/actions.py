@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import models
 
 from minzheng.audit.models import AccessLog, Event
+from minzheng.core.masking import mask_value
 
 
 def _jsonable(value):
@@ -23,9 +24,23 @@ def _jsonable(value):
     return value
 
 
+def _sensitive_fields(model) -> set[str]:
+    from minzheng.core.fields import EncryptedTextField
+
+    return {f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)}
+
+
 def snapshot(instance: models.Model, fields: list[str]) -> dict:
-    """The named fields of a record as JSON-ready values, for before/after pairs."""
-    return {name: _jsonable(getattr(instance, name)) for name in fields}
+    """The named fields of a record as JSON-ready values, for before/after pairs. Encrypted fields are kept
+    masked: the audit trail shows that an ID number changed and its visible digits, never the number."""
+    sensitive = _sensitive_fields(type(instance))
+    values = {}
+    for name in fields:
+        value = _jsonable(getattr(instance, name))
+        if name in sensitive and isinstance(value, str):
+            value = mask_value(name, value)
+        values[name] = value
+    return values
 
 
 def diff(before: dict, after: dict) -> tuple[dict, dict]:
@@ -66,10 +81,16 @@ def record_access(*, actor, action: str, obj: models.Model | None = None, object
         object_repr=(str(obj) if obj is not None else object_repr)[:200],
         area_code=area_code or "",
         fields=list(fields or []),
-        reason=reason[:500],
+        reason=_mask_reason(reason)[:500],
         ip_address=ip_address,
         channel=channel,
     )
+
+
+def _mask_reason(reason: str) -> str:
+    from minzheng.audit.display import masked_text
+
+    return masked_text(reason)
 
 
 def client_ip(request) -> str | None:

@@ -34,23 +34,36 @@ VERBS = {
     "generate": "生成", "view_detail": "查看详情", "export": "导出", "search": "查询", "print": "打印",
     "reveal": "查看完整信息", "import": "导入", "enqueue": "提交", "cancel": "取消", "approve": "审批通过",
     "reject": "退回", "submit": "提交", "login": "登录", "logout": "退出", "disable": "停用", "enable": "启用",
+    "set_password": "重置密码", "change_password": "修改密码", "unlock": "解除锁定", "reset_otp": "重置双因素认证",
+    "confirm": "确认", "rotate": "轮换密钥", "archive": "归档",
 }
 _ENTITY_ALIASES = {"membership": "registry.membership", "person": "registry.person",
                    "household": "registry.household", "area": "areas.area", "user": "accounts.user",
                    "api_token": "accounts.apitoken"}
-_ENTITY_LABELS = {"demo": "演示数据"}
+_ENTITY_LABELS = {"demo": "演示数据", "totp_device": "双因素认证设备", "login_failure": "登录失败记录"}
+# Third-party models whose verbose names are English.
+_OBJECT_LABELS = {"otp_totp.totpdevice": "双因素认证设备", "axes.accessattempt": "登录失败记录",
+                  "accounts.loginfailure": "登录失败记录"}
 
 
 def _model(object_type: str):
+    """The model for "app.model", or for an action's entity such as "calendar_override"."""
     from django.apps import apps
 
     try:
         return apps.get_model(object_type)
     except (LookupError, ValueError):
-        return None
+        pass
+    wanted = object_type.replace("_", "")
+    for model in apps.get_models():
+        if model._meta.model_name == wanted:
+            return model
+    return None
 
 
 def object_type_label(object_type: str) -> str:
+    if object_type in _OBJECT_LABELS:
+        return _OBJECT_LABELS[object_type]
     model = _model(object_type)
     return str(model._meta.verbose_name) if model else object_type
 
@@ -61,8 +74,10 @@ def action_label(action: str) -> str:
     verb_label = VERBS.get(verb, verb)
     if not entity:
         return verb_label
+    if entity in _ENTITY_LABELS:
+        return f"{_ENTITY_LABELS[entity]}·{verb_label}"
     model = _model(_ENTITY_ALIASES.get(entity, entity))
-    entity_label = str(model._meta.verbose_name) if model else _ENTITY_LABELS.get(entity, entity)
+    entity_label = str(model._meta.verbose_name) if model else entity
     return f"{entity_label}·{verb_label}"
 
 

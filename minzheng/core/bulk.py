@@ -46,7 +46,12 @@ def _datetime_converter(field: models.DateTimeField) -> Callable[[Any], Any]:
 
 
 def _converter(field: models.Field) -> Callable[[Any], Any]:
+    from minzheng.core.fields import EncryptedTextField
+
     vendor = connection.vendor
+    if isinstance(field, EncryptedTextField):
+        # Sensitive values are encrypted here exactly as a save would; never written in plaintext.
+        return field.get_prep_value
     if isinstance(field, models.UUIDField):
         return _uuid_converter(field)
     if isinstance(field, models.ForeignKey) and isinstance(field.target_field, models.UUIDField):
@@ -68,11 +73,17 @@ def bulk_insert(model: type[models.Model], objects: Iterable[models.Model]) -> i
     converters = [_converter(f) for f in fields]
     attnames = [f.attname for f in fields]
     auto_now = [isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add) for f in fields]
+    # Fields derived from others on save (blind indexes) are derived here too.
+    computed = [getattr(f, "compute", None) for f in fields]
     rows = []
     for obj in objects:
         row = []
-        for attname, convert, is_auto in zip(attnames, converters, auto_now, strict=True):
-            value = getattr(obj, attname)
+        for attname, convert, is_auto, compute in zip(attnames, converters, auto_now, computed, strict=True):
+            if compute is not None:
+                value = compute(obj)
+                setattr(obj, attname, value)
+            else:
+                value = getattr(obj, attname)
             if is_auto and value is None:
                 value = now
             row.append(convert(value))

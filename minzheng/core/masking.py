@@ -69,3 +69,16 @@ def mask_bank_account(account: str | None) -> str:
     if len(account) < 8:
         return "*" * len(account)
     return "*" * (len(account) - 4) + account[-4:]
+
+
+def mask_value(name: str, value: str | None) -> str:
+    """Mask a sensitive value by what it is (the field's name): ID numbers, phones, bank accounts."""
+    if not value:
+        return ""
+    if name.endswith("id_number"):
+        return mask_id_number(value)
+    if name.endswith("phone"):
+        return mask_phone(value)
+    if "account" in name:
+        return mask_bank_account(value)
+    return "*" * len(value)

@@ -44,7 +44,7 @@ def person_create(*, acting_user, data: PersonInput) -> Person:
     if errors:
         raise ValidationErrors(errors)
     assert clean is not None
-    if Person.objects.filter(id_number=clean.id_number).exists():
+    if Person.objects.by_id_number(clean.id_number).exists():
         raise _fail(RegistryErrorCode.PERSON_EXISTS, "id_number")
     person = Person()
     _apply(person, clean)
@@ -64,7 +64,7 @@ def person_update(*, acting_user, person: Person, data: PersonInput) -> Person:
     if errors:
         raise ValidationErrors(errors)
     assert clean is not None
-    if Person.objects.filter(id_number=clean.id_number).exclude(pk=person.pk).exists():
+    if Person.objects.by_id_number(clean.id_number).exclude(pk=person.pk).exists():
         raise _fail(RegistryErrorCode.PERSON_EXISTS, "id_number")
     before = snapshot(person, PERSON_FIELDS)
     _apply(person, clean)
@@ -73,7 +73,10 @@ def person_update(*, acting_user, person: Person, data: PersonInput) -> Person:
     if not changed_after:
         return person
     with transaction.atomic():
-        person.save(update_fields=[*[f.removesuffix("_id") for f in changed_after], "search_pinyin", "updated_at"])
+        fields = [f.removesuffix("_id") for f in changed_after]
+        if "id_number" in fields:
+            fields.append("id_number_bidx")
+        person.save(update_fields=[*fields, "search_pinyin", "updated_at"])
         record_event(actor=acting_user, action="person.update", obj=person, area_code=person.hukou_area_id,
                      before=changed_before, after=changed_after)
     return person
@@ -198,12 +201,12 @@ class RosterImportResult:
     persons: int
 
 
-def household_roster_import(*, acting_user, content: bytes) -> RosterImportResult:
-    """Import a filled-in roster. Any error anywhere in the file means nothing is written."""
+def household_roster_import(*, acting_user, content: bytes, filename: str = "") -> RosterImportResult:
+    """Import a filled-in roster (.xlsx or .csv). Any error anywhere in the file means nothing is written."""
     require(acting_user, Perm.REGISTRY_IMPORT)
-    households, errors = read_roster(content, user=acting_user)
+    households, errors = read_roster(content, user=acting_user, filename=filename)
     numbers = [m.person.id_number for h in households for m in h.members]
-    existing = dict(Person.objects.filter(id_number__in=numbers).values_list("id_number", "name"))
+    existing = {p.id_number: p.name for p in Person.objects.by_id_numbers(numbers).only("id_number", "name")}
     for household in households:
         for member in household.members:
             if member.person.id_number in existing:

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db import models
 
+from minzheng.core import crypto
+from minzheng.core.fields import BlindIndexField, EncryptedTextField
 from minzheng.core.masking import mask_id_number, mask_phone
 from minzheng.core.models import BaseModel
 from minzheng.registry.enums import (
@@ -18,10 +20,24 @@ from minzheng.registry.enums import (
     Sex,
 )
 
+ID_NUMBER_CONTEXT = "registry.person.id_number"
+PHONE_CONTEXT = "registry.person.phone"
+
+
+class PersonQuerySet(models.QuerySet):
+    def by_id_number(self, number: str) -> PersonQuerySet:
+        """Exact lookup of a normalized 18-digit number through its blind index."""
+        return self.filter(id_number_bidx=crypto.blind_index(number, purpose="id_number"))
+
+    def by_id_numbers(self, numbers) -> PersonQuerySet:
+        return self.filter(id_number_bidx__in=[crypto.blind_index(n, purpose="id_number") for n in numbers])
+
 
 class Person(BaseModel):
     name = models.CharField("姓名", max_length=64)
-    id_number = models.CharField("身份证号码", max_length=18, unique=True)
+    # Stored SM4-GCM encrypted; looked up only through id_number_bidx (HMAC-SM3).
+    id_number = EncryptedTextField("身份证号码", context=ID_NUMBER_CONTEXT)
+    id_number_bidx = BlindIndexField("身份证号码索引", source="id_number", purpose="id_number", unique=True)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     birth_date = models.DateField("出生日期")
     ethnicity = models.CharField("民族", max_length=2, choices=ETHNICITY_CHOICES, default="01")
@@ -30,7 +46,7 @@ class Person(BaseModel):
     residence_area = models.ForeignKey("areas.Area", verbose_name="居住地", on_delete=models.PROTECT,
                                        related_name="+", db_column="residence_area_code")
     address = models.CharField("居住地址", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedTextField("联系电话", context=PHONE_CONTEXT, blank=True, default="")
     disability_kind = models.CharField("残疾类别", max_length=16, choices=DisabilityKind.choices, blank=True)
     disability_grade = models.PositiveSmallIntegerField("残疾等级", choices=DisabilityGrade.choices,
                                                         null=True, blank=True)
@@ -39,6 +55,8 @@ class Person(BaseModel):
     # Search keys kept in step with the name by the actions: " zhangsan zs " (space-padded tokens),
     # so "zs" and "zhang" both match at a token start.
     search_pinyin = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "人员"

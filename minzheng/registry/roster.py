@@ -6,21 +6,19 @@ spreadsheet row and column in Chinese; the import action writes only a file with
 
 from __future__ import annotations
 
-import datetime as dt
-import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 
-from django.conf import settings
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from minzheng.areas.models import Area
 from minzheng.core.errors import ApplicationError
+from minzheng.core.spreadsheets import SheetColumn, read_table
 from minzheng.registry.enums import ETHNICITY_BY_NAME, DisabilityKind, MemberStatus, Relation, SelfCare
-from minzheng.registry.errors import MESSAGES, RegistryErrorCode
+from minzheng.registry.errors import RegistryErrorCode
 from minzheng.registry.validation import (
     CleanPerson,
     PersonInput,
@@ -46,6 +44,7 @@ COLUMNS = [
     ("self_care", "生活自理能力"),
 ]
 HEADERS = [header for _, header in COLUMNS]
+SHEET_COLUMNS = [SheetColumn(key, header) for key, header in COLUMNS]
 LABELS = dict(COLUMNS)
 
 _YES = {"是", "Y", "y", "yes", "1", "TRUE", "true", "√"}
@@ -112,76 +111,17 @@ def _error(row: int | None, column: str | None, message: str, code: RegistryErro
     return ApplicationError(code, message, row=row, field=LABELS.get(column, column) if column else None)
 
 
-def _check_archive(content: bytes) -> None:
-    """Refuse zip bombs before openpyxl inflates anything: cap the unpacked size and ratio."""
-    limit = settings.MINZHENG_IMPORT_MAX_BYTES
-    if len(content) > limit:
-        raise ApplicationError(RegistryErrorCode.IMPORT_TOO_LARGE,
-                               f"文件大小超过上限（{limit // (1024 * 1024)} MB）")
-    try:
-        with zipfile.ZipFile(BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ApplicationError(RegistryErrorCode.IMPORT_FILE, MESSAGES[RegistryErrorCode.IMPORT_FILE]) from exc
-    # Either bound alone refuses: a small file may not inflate a hundredfold, nor any file past ten times the limit.
-    if unpacked > min(limit * 10, len(content) * _MAX_UNZIPPED_RATIO):
-        raise ApplicationError(RegistryErrorCode.IMPORT_TOO_LARGE, "文件解压后体积异常，疑似压缩炸弹，已拒绝")
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def read_roster(content: bytes, *, user) -> tuple[list[RosterHousehold], list[ApplicationError]]:
-    _check_archive(content)
-    try:
-        workbook = load_workbook(BytesIO(content), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ApplicationError(RegistryErrorCode.IMPORT_FILE, MESSAGES[RegistryErrorCode.IMPORT_FILE]) from exc
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(v) for v in next(rows, ())]
-    while header and header[-1] == "":
-        header.pop()
-    if header != HEADERS:
-        missing = [h for h in HEADERS if h not in header]
-        extra = [h for h in header if h not in HEADERS]
-        detail = []
-        if missing:
-            detail.append("缺少列：" + "、".join(missing))
-        if extra:
-            detail.append("多出列：" + "、".join(extra))
-        if not detail:
-            detail.append("列的顺序与模板不同")
-        message = MESSAGES[RegistryErrorCode.IMPORT_HEADER] + "（" + "；".join(detail) + "），请下载模板填写"
-        raise ApplicationError(RegistryErrorCode.IMPORT_HEADER, message, row=1)
-
+def read_roster(content: bytes, *, user, filename: str = "") -> tuple[list[RosterHousehold], list[ApplicationError]]:
+    rows, errors = read_table(content, filename=filename, columns=SHEET_COLUMNS)
+    formula_rows = {error.row for error in errors}
     areas = {a.code: a for a in Area.objects.all()}
-    errors: list[ApplicationError] = []
     households: dict[str, RosterHousehold] = {}
     seen_ids: dict[str, int] = {}
     keys_with_errors: set[str] = set()
-    max_rows = settings.MINZHENG_IMPORT_MAX_ROWS
-    data_rows = 0
-    for row_number, raw in enumerate(rows, start=2):
-        values = [_text(v) for v in raw[: len(COLUMNS)]]
-        values += [""] * (len(COLUMNS) - len(values))
-        if not any(values):
-            continue
-        data_rows += 1
-        if data_rows > max_rows:
-            raise ApplicationError(RegistryErrorCode.IMPORT_TOO_LARGE, f"数据行数超过上限（{max_rows}行），请分批导入")
-        cell = dict(zip([key for key, _ in COLUMNS], values, strict=True))
-        formula_columns = [key for key, value in cell.items() if value.startswith("=")]
-        for key in formula_columns:
-            errors.append(_error(row_number, key, "单元格中不得含有公式", RegistryErrorCode.IMPORT_VALUE))
-        if formula_columns:
+    for row in rows:
+        row_number, cell = row.number, row.values
+        if row_number in formula_rows:
+            keys_with_errors.add(cell["household_key"])
             continue
         row_errors: list[ApplicationError] = []
         if not cell["household_key"]:
@@ -228,10 +168,6 @@ def read_roster(content: bytes, *, user) -> tuple[list[RosterHousehold], list[Ap
         household = households.setdefault(cell["household_key"], RosterHousehold(key=cell["household_key"]))
         household.members.append(RosterMember(row=row_number, person=clean, relation=relation,
                                               living_together=living in _YES, status=status))
-    workbook.close()
-
-    if data_rows == 0:
-        raise ApplicationError(RegistryErrorCode.IMPORT_EMPTY, MESSAGES[RegistryErrorCode.IMPORT_EMPTY])
     for household in households.values():
         if household.key in keys_with_errors:
             continue

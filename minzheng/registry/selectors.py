@@ -45,7 +45,7 @@ def filter_persons_by_text(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
             number = parse_id_number(text).number
         except IdNumberError:
             return qs.none()
-        return qs.filter(id_number=number)
+        return qs.by_id_number(number)
     if is_pinyin_query(text):
         key = normalize_pinyin_query(text)
         return qs.filter(search_pinyin__contains=" " + key) if key else qs.none()
@@ -188,3 +188,26 @@ def counts_by_town(*, user, today: dt.date | None = None) -> list[dict]:
             "households": households.filter(area__code__startswith=key).count(),
         })
     return rows
+
+
+REVEALABLE_FIELDS = {"id_number": "身份证号码", "phone": "联系电话"}
+
+
+def person_reveal(*, user, person: Person, fields: list[str], reason: str, ip_address: str | None = None,
+                  channel: str = "web") -> dict[str, str]:
+    """The full values of a person's sensitive fields ("查看完整"). Needs the permission and a reason; the
+    access-log row is written first, so if it cannot be written nothing is revealed (fail closed)."""
+    from minzheng.accounts.permissions import require
+    from minzheng.audit.actions import record_access
+    from minzheng.core.errors import ApplicationError
+
+    require(user, Perm.SENSITIVE_VIEW_FULL)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise ApplicationError("reveal_reason_required", "请填写查看完整信息的事由（至少4个字）", field="reason")
+    chosen = [name for name in fields if name in REVEALABLE_FIELDS]
+    if not chosen:
+        raise ApplicationError("reveal_fields_required", "请选择要查看的字段", field="fields")
+    record_access(actor=user, action="reveal", obj=person, area_code=person.hukou_area_id, fields=chosen,
+                  reason=reason[:200], ip_address=ip_address, channel=channel)
+    return {name: getattr(person, name) or "" for name in chosen}

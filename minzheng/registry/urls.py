@@ -9,6 +9,7 @@ urlpatterns = [
     path("persons/new/", views.person_create_view, name="person_create"),
     path("persons/<str:person_id>/", views.person_detail_view, name="person_detail"),
     path("persons/<str:person_id>/edit/", views.person_edit_view, name="person_edit"),
+    path("persons/<str:person_id>/reveal/", views.person_reveal_view, name="person_reveal"),
     path("households/", views.household_list_view, name="household_list"),
     path("households/new/", views.household_create_view, name="household_create"),
     path("households/import/", views.roster_import_view, name="roster_import"),

@@ -16,6 +16,7 @@ from minzheng.audit.actions import client_ip, record_access
 from minzheng.audit.selectors import events_for_object
 from minzheng.core.errors import ApplicationError, NotFoundError, ValidationErrors
 from minzheng.core.identifiers import IdNumberError, parse_id_number
+from minzheng.core.spreadsheets import check_size
 from minzheng.registry import actions, exports, roster
 from minzheng.registry.access import access_household_by_id, access_person_by_id
 from minzheng.registry.enums import DisabilityKind, Sex
@@ -27,6 +28,7 @@ from minzheng.registry.forms import (
     RosterImportForm,
 )
 from minzheng.registry.selectors import (
+    REVEALABLE_FIELDS,
     HouseholdFilters,
     PersonFilters,
     household_list,
@@ -35,6 +37,7 @@ from minzheng.registry.selectors import (
     person_current_membership,
     person_list,
     person_memberships,
+    person_reveal,
     person_scope,
 )
 from minzheng.web.listing import paginate, xlsx_response
@@ -114,6 +117,7 @@ def person_detail_view(request, person_id):
         "membership": membership, "memberships": memberships, "visible_households": visible_households,
         "events": events_for_object(user=request.user, obj=person) if tab == "history" else None,
         "can_edit": has_perm(request.user, Perm.REGISTRY_EDIT),
+        "can_reveal": has_perm(request.user, Perm.SENSITIVE_VIEW_FULL),
         "today": dt.date.today(),
     }
     partial = request.headers.get("HX-Request")
@@ -234,7 +238,7 @@ def _person_by_number(user, raw: str):
         number = parse_id_number(raw).number
     except IdNumberError as exc:
         raise ApplicationError(exc.code, exc.message, field="id_number") from exc
-    person = person_scope(user).filter(id_number=number).first()
+    person = person_scope(user).by_id_number(number).first()
     if person is None:
         raise ApplicationError("person_not_found", "人员库中（您的管辖范围内）没有该身份证号码的人员，请先登记人员",
                                field="id_number")
@@ -369,9 +373,10 @@ def roster_import_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > roster.settings.MINZHENG_IMPORT_MAX_BYTES:
-                raise ApplicationError("import_too_large", "文件大小超过上限，请分批导入")
-            result = actions.household_roster_import(acting_user=request.user, content=upload.read())
+            # Refused before reading: an oversized upload is never loaded into memory.
+            check_size(upload.size)
+            result = actions.household_roster_import(acting_user=request.user, content=upload.read(),
+                                                     filename=upload.name)
         except ValidationErrors as error:
             errors = error.errors
         except ApplicationError as error:
@@ -390,3 +395,30 @@ def roster_template_view(request):
     village = next((code for code, _ in area_choices(user=request.user)), "340471100201")
     return xlsx_response(filename="家庭花名册模板.xlsx", content=roster.template_bytes(village))
 
+
+
+@require_http_methods(["GET", "POST"])
+def person_reveal_view(request, person_id):
+    """查看完整: a form asking the reason, then the full values, logged. Never cached."""
+    require(request.user, Perm.SENSITIVE_VIEW_FULL)
+    try:
+        person = access_person_by_id(request.user, person_id)
+    except NotFoundError as exc:
+        raise Http404 from exc
+    context = {"person": person, "fields": REVEALABLE_FIELDS, "chosen": ["id_number", "phone"], "error": None}
+    if request.method == "POST":
+        chosen = request.POST.getlist("fields")
+        context["chosen"] = chosen
+        context["reason"] = request.POST.get("reason", "")
+        try:
+            values = person_reveal(user=request.user, person=person, fields=chosen, reason=context["reason"],
+                                   ip_address=client_ip(request))
+        except ApplicationError as error:
+            context["error"] = error
+        else:
+            response = render(request, "registry/partials/reveal_values.html",
+                              {"person": person, "values": [(REVEALABLE_FIELDS[k], v) for k, v in values.items()]})
+            response["Cache-Control"] = "no-store"
+            response.reveals_sensitive = True  # the one response allowed to carry full values
+            return response
+    return render(request, "registry/partials/reveal_form.html", context)

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from minzheng.accounts.permissions import Perm, has_perm
+from minzheng.core.selectors import calendar_dashboard_notice
 from minzheng.registry.selectors import counts_by_town, registry_counts
 
 
 def home(request):
     user = request.user
-    context: dict = {"breadcrumbs": [], "today": dt.date.today()}
+    context: dict = {"breadcrumbs": [], "today": timezone.localdate()}
+    context["calendar_notice"] = calendar_dashboard_notice(user=user, today=context["today"])
     if has_perm(user, Perm.REGISTRY_VIEW):
         context["counts"] = registry_counts(user=user)
         context["by_area"] = counts_by_town(user=user)
@@ -29,6 +30,11 @@ def not_found(request, exception=None):
 
 def forbidden(request, exception=None):
     return render(request, "web/error.html", {"title": "没有权限", "message": "您没有执行此操作的权限。"}, status=403)
+
+
+def server_error(request):
+    # Rendered without the shell: the failure may be in what the shell needs (the database, the user).
+    return render(request, "web/500.html", status=500)
 
 
 def favicon(request):

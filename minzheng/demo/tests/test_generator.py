@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _fingerprint() -> str:
-    rows = Person.objects.order_by("id_number").values_list("id", "name", "id_number", "hukou_area_id",
+    rows = Person.objects.order_by("id").values_list("id", "name", "id_number", "hukou_area_id",
                                                             "residence_area_id", "disability_grade", "death_date")
     digest = hashlib.sha256()
     for row in rows:

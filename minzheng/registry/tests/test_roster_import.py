@@ -99,23 +99,23 @@ def test_filled_template_imports_households_and_members(worker, template):
     exist in 甲一村 with the right heads, relations and member values."""
     response = upload(worker, fill(template, GOOD_ROWS))
     assert response.status_code == 302 and response.url == reverse("registry:household_list")
-    zhang = Household.objects.get(head__id_number=HEAD)
+    zhang = Household.objects.get(head__in=Person.objects.by_id_number(HEAD))
     assert zhang.area_id == f.VILLAGE_A1 and zhang.number.startswith(f.VILLAGE_A1)
     relations = {m.person.name: (m.relation, m.living_together, m.status) for m in zhang.memberships.all()}
     assert relations == {"张三": (Relation.HEAD, True, "normal"), "李梅": (Relation.SPOUSE, True, "normal"),
                          "张小明": (Relation.CHILD, False, "imprisoned")}
-    assert Household.objects.get(head__id_number=WIDOW).memberships.count() == 1
+    assert Household.objects.get(head__in=Person.objects.by_id_number(WIDOW)).memberships.count() == 1
 
 
 def test_imported_persons_get_values_from_the_file_and_the_id_number(worker, template):
     """Given the filled template, when it is imported, then sex and birth date come from the ID number and the
     disability, phone and self-care columns are stored as codes."""
     upload(worker, fill(template, GOOD_ROWS))
-    wife = Person.objects.get(id_number=WIFE)
+    wife = Person.objects.by_id_number(WIFE).get()
     assert (wife.sex, wife.birth_date, wife.disability_kind, wife.disability_grade) == (
         "F", dt.date(1960, 2, 29), "physical", 2)
-    assert Person.objects.get(id_number=HEAD).phone == "13800138000"
-    assert Person.objects.get(id_number=WIDOW).self_care == "partial"
+    assert Person.objects.by_id_number(HEAD).get().phone == "13800138000"
+    assert Person.objects.by_id_number(WIDOW).get().self_care == "partial"
 
 
 def test_import_writes_events_for_every_record(worker, template, users):
@@ -225,7 +225,7 @@ def test_non_xlsx_file_is_refused(worker, areas):
     """Given a CSV file renamed .xlsx, when uploaded, then the page asks for an .xlsx made from the template."""
     content = "户序号,与户主关系,姓名\n1,户主,张三\n".encode()
     errors = page_errors(upload(worker, content))
-    assert [message for _, _, message in errors] == ["无法读取文件，请上传由模板填写的 .xlsx 文件"]
+    assert [message for _, _, message in errors] == ["无法读取文件，请上传由模板填写的 .xlsx 或 .csv 文件"]
 
 
 def test_zip_that_is_not_a_workbook_is_refused(worker, areas):
@@ -234,7 +234,7 @@ def test_zip_that_is_not_a_workbook_is_refused(worker, areas):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "不是表格")
     errors = page_errors(upload(worker, buffer.getvalue()))
-    assert [message for _, _, message in errors] == ["无法读取文件，请上传由模板填写的 .xlsx 文件"]
+    assert [message for _, _, message in errors] == ["无法读取文件，请上传由模板填写的 .xlsx 或 .csv 文件"]
 
 
 def _bomb(template: bytes, inflated_bytes: int) -> bytes:
@@ -266,7 +266,7 @@ def test_zip_bomb_is_refused_without_inflating(worker, template, monkeypatch):
     def must_not_open(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr(roster, "load_workbook", must_not_open)
+    monkeypatch.setattr("openpyxl.load_workbook", must_not_open)
     errors = page_errors(upload(worker, content))
     assert [message for _, _, message in errors] == ["文件解压后体积异常，疑似压缩炸弹，已拒绝"]
     assert_nothing_imported()
@@ -284,7 +284,7 @@ def test_oversized_upload_is_refused(worker, template, settings):
     """Given an upload limit of 1 KB, when a roster larger than that is uploaded, then it is refused as too large."""
     settings.MINZHENG_IMPORT_MAX_BYTES = 1024
     errors = page_errors(upload(worker, fill(template, GOOD_ROWS)))
-    assert [message for _, _, message in errors] == ["文件大小超过上限，请分批导入"]
+    assert [m for _, _, m in errors] and all(m.startswith("文件大小超过上限") for _, _, m in errors)
     assert_nothing_imported()
 
 

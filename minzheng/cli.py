@@ -1,8 +1,8 @@
 """The ``minzheng`` command: the platform's entry point for operators (wraps manage.py).
 
     minzheng run        migrate, load the demo district into an empty database, serve on 127.0.0.1:8000
-    minzheng demo       generate the demo district (see ``minzheng demo --help``)
-    minzheng <command>  any manage.py command
+                        with a job worker beside the server
+    minzheng <command>  any command listed in USAGE, or any manage.py command
 """
 
 from __future__ import annotations
@@ -14,9 +14,20 @@ USAGE = """民政一体化业务平台 / Minzheng
 
 用法 / usage: minzheng <命令 command> [参数 options]
 
-  run [--port N]   迁移数据库，空库时载入演示区，启动服务 / migrate, load demo if empty, serve
-  demo             生成演示区 / generate the demo district
-  <任意 any>        其它 manage.py 命令 / any other manage.py command
+  run [--port N]            迁移数据库，空库时载入演示区，启动服务和后台任务进程
+                            migrate, load the demo district if empty, serve, start the job worker
+  worker [--once]           运行后台任务进程 / run the job worker
+  job-start KIND            提交后台任务 / queue a background job (--list shows the kinds)
+  demo [--persons N]        生成演示区（虚构数据）/ generate the fictional demo district
+  deadline --from DATE --working-days N | --days N [--roll]
+                            计算期限（法定节假日与调休）/ compute a deadline with the PRC holiday calendar
+  id-check NUMBER           校验身份证号码，输出JSON / check an ID number, print JSON
+  rotate-keys [--check]     用当前密钥重新加密敏感字段 / re-encrypt sensitive fields with the current key
+  audit-archive             归档超过保存期限的审计记录 / archive audit rows past the retention period
+  api-token                 为对接系统签发接口令牌 / issue an API token
+  <任意 any>                 其它 manage.py 命令 / any other manage.py command
+
+每个命令都支持 --help / every command takes --help
 """
 
 
@@ -40,6 +51,10 @@ def run(argv: list[str]) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     from django.conf import settings
 
+    if getattr(settings, "MINZHENG_KEYS_CREATED", False):
+        print("▶ 已在 var/keys.json 生成本机演示用加密密钥（勿提交到代码库；生产环境请通过环境变量提供密钥）\n"
+              "  generated local demo encryption keys in var/keys.json (never commit them; production reads "
+              "keys from the environment)", flush=True)
     if getattr(settings, "MINZHENG_DEMO", False):
         print("▶ 检查演示数据 / checking the demo district …", flush=True)
         call_command("demo", if_empty=True)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("minzheng.accounts.urls")),
     path("areas/", include("minzheng.areas.urls")),
     path("registry/", include("minzheng.registry.urls")),
+    path("policy/", include("minzheng.policy.urls")),
     path("audit/", include("minzheng.audit.urls")),
     path("jobs/", include("minzheng.jobs.urls")),
     path("documents/", include("minzheng.documents.urls")),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "minzheng.accounts",
     "minzheng.audit",
     "minzheng.registry",
+    "minzheng.policy",
     "minzheng.jobs",
     "minzheng.documents",
     "minzheng.api",

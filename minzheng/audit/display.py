@@ -35,7 +35,7 @@ VERBS = {
     "reveal": "查看完整信息", "import": "导入", "enqueue": "提交", "cancel": "取消", "approve": "审批通过",
     "reject": "退回", "submit": "提交", "login": "登录", "logout": "退出", "disable": "停用", "enable": "启用",
     "set_password": "重置密码", "change_password": "修改密码", "unlock": "解除锁定", "reset_otp": "重置双因素认证",
-    "confirm": "确认", "rotate": "轮换密钥", "archive": "归档",
+    "confirm": "确认", "rotate": "轮换密钥", "archive": "归档", "supersede": "被替代", "apply": "应用",
 }
 _ENTITY_ALIASES = {"membership": "registry.membership", "person": "registry.person",
                    "household": "registry.household", "area": "areas.area", "user": "accounts.user",

@@ -218,6 +218,11 @@ def generate_demo(*, seed: int = 2025, persons: int = 120_000, with_users: bool 
     with transaction.atomic():
         areas = create_areas()
         users = create_users(stdout) if with_users else []
+        # The demo parameters (演示参数) come with migrations; a database flushed since (the transactional
+        # tests do that) gets them back here, so a generated district always has its standards.
+        from minzheng.policy.demo import ensure_demo_parameters
+
+        ensure_demo_parameters()
     villages = [a for a in areas if a.level == "village"]
     # Villages differ in size: weights keep the district from looking machine-made.
     weights = [rng.uniform(0.6, 1.6) * (1.4 if a.kind == "community" else 1.0) for a in villages]

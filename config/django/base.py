@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "minzheng.audit",
     "minzheng.registry",
     "minzheng.policy",
+    "minzheng.assistance",
     "minzheng.jobs",
     "minzheng.documents",
     "minzheng.api",

@@ -1,17 +1,7 @@
 from django.contrib import admin
 
 from minzheng.audit.models import AccessLog, Event
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from minzheng.core.admin_base import ReadOnlyAdmin
 
 
 @admin.register(Event)

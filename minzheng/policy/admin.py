@@ -1,28 +1,17 @@
 from django.contrib import admin
 
+from minzheng.core.admin_base import ReadOnlyAdmin
 from minzheng.policy.models import GrowthRule, ParameterDefinition, ParameterValue
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    # Values are proposed and decided on the policy pages (actions with event rows); the admin only shows.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ParameterDefinition)
-class ParameterDefinitionAdmin(_ReadOnlyAdmin):
+class ParameterDefinitionAdmin(ReadOnlyAdmin):
     list_display = ("code", "name", "unit")
     search_fields = ("code", "name")
 
 
 @admin.register(ParameterValue)
-class ParameterValueAdmin(_ReadOnlyAdmin):
+class ParameterValueAdmin(ReadOnlyAdmin):
     list_display = ("definition", "area_code", "effective_from", "value_int", "status", "label", "created_by",
                     "approved_by")
     list_filter = ("status",)
@@ -30,5 +19,5 @@ class ParameterValueAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(GrowthRule)
-class GrowthRuleAdmin(_ReadOnlyAdmin):
+class GrowthRuleAdmin(ReadOnlyAdmin):
     list_display = ("definition", "area_code", "kind", "amount", "effective_from", "proposed_value", "created_by")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("areas/", include("minzheng.areas.urls")),
     path("registry/", include("minzheng.registry.urls")),
     path("policy/", include("minzheng.policy.urls")),
+    path("assistance/", include("minzheng.assistance.urls")),
     path("audit/", include("minzheng.audit.urls")),
     path("jobs/", include("minzheng.jobs.urls")),
     path("documents/", include("minzheng.documents.urls")),

@@ -34,6 +34,10 @@ class Perm(StrEnum):
     POLICY_VIEW = "policy.view"
     POLICY_EDIT = "policy.edit"
     POLICY_APPROVE = "policy.approve"
+    ASSISTANCE_VIEW = "assistance.view"
+    ASSISTANCE_APPLY = "assistance.apply"
+    ASSISTANCE_REVIEW = "assistance.review"
+    ASSISTANCE_APPROVE = "assistance.approve"
 
 
 # JOB_VIEW: case-working roles follow the background jobs they start (and only those).
@@ -68,6 +72,18 @@ _POLICY_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.LEADER: frozenset({Perm.POLICY_VIEW}),
 }
 ROLE_PERMISSIONS = {role: perms | _POLICY_PERMISSIONS.get(role, frozenset())
+                    for role, perms in ROLE_PERMISSIONS.items()}
+
+# Social assistance applications (救助申请): the village worker files, the town reviewer files, accepts,
+# investigates and gives the preliminary opinion, the district approver confirms (maker-checker).
+_ASSISTANCE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.VILLAGE_WORKER: frozenset({Perm.ASSISTANCE_VIEW, Perm.ASSISTANCE_APPLY}),
+    Role.TOWN_REVIEWER: frozenset({Perm.ASSISTANCE_VIEW, Perm.ASSISTANCE_APPLY, Perm.ASSISTANCE_REVIEW}),
+    Role.DISTRICT_APPROVER: frozenset({Perm.ASSISTANCE_VIEW, Perm.ASSISTANCE_APPROVE}),
+    Role.DISTRICT_ADMIN: frozenset({Perm.ASSISTANCE_VIEW}),
+    Role.LEADER: frozenset({Perm.ASSISTANCE_VIEW}),
+}
+ROLE_PERMISSIONS = {role: perms | _ASSISTANCE_PERMISSIONS.get(role, frozenset())
                     for role, perms in ROLE_PERMISSIONS.items()}
 
 

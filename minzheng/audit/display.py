@@ -36,6 +36,9 @@ VERBS = {
     "reject": "退回", "submit": "提交", "login": "登录", "logout": "退出", "disable": "停用", "enable": "启用",
     "set_password": "重置密码", "change_password": "修改密码", "unlock": "解除锁定", "reset_otp": "重置双因素认证",
     "confirm": "确认", "rotate": "轮换密钥", "archive": "归档", "supersede": "被替代", "apply": "应用",
+    "determine": "分类审核认定", "accept": "受理", "mark_incomplete": "补正材料", "resubmit": "重新提交",
+    "refuse": "不予受理", "investigate": "调查核实", "town_review": "乡镇审核", "publish_notice": "公示",
+    "skip_notice": "免于公示", "end_notice": "公示结束", "deny": "不予批准",
 }
 _ENTITY_ALIASES = {"membership": "registry.membership", "person": "registry.person",
                    "household": "registry.household", "area": "areas.area", "user": "accounts.user",

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 from minzheng.accounts.permissions import Perm, require
 from minzheng.assistance.models import Application, Enrollment
 from minzheng.assistance.selectors import application_scope, enrollment_scope
 from minzheng.core.errors import NotFoundError
-
-
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
+from minzheng.core.identifiers import parse_uuid
 
 
 def access_application_by_id(user, application_id) -> Application:
     require(user, Perm.ASSISTANCE_VIEW)
-    pk = _uuid(application_id)
+    pk = parse_uuid(application_id)
     application = (application_scope(user).filter(pk=pk)
                    .select_related("household", "applicant", "area", "created_by", "decided_by").first()
                    if pk else None)
@@ -30,7 +22,7 @@ def access_application_by_id(user, application_id) -> Application:
 
 def access_enrollment_by_id(user, enrollment_id) -> Enrollment:
     require(user, Perm.ASSISTANCE_VIEW)
-    pk = _uuid(enrollment_id)
+    pk = parse_uuid(enrollment_id)
     enrollment = enrollment_scope(user).filter(pk=pk).select_related("household", "area").first() if pk else None
     if enrollment is None:
         raise NotFoundError("救助对象")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -216,3 +217,12 @@ def make_uscc(prefix2: str, area6: str, org8: str) -> str:
     """Build a valid USCC from its parts (tests and demo data)."""
     body = prefix2 + area6 + org8 + org_code_check_char(org8)
     return body + uscc_check_char(body)
+
+
+def parse_uuid(value) -> uuid.UUID | None:
+    """A record key from a URL or form: the UUID, or None for anything malformed (which callers answer
+    exactly like a missing record)."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
 from minzheng.accounts.permissions import Perm, require
 from minzheng.core.errors import NotFoundError
+from minzheng.core.identifiers import parse_uuid
 from minzheng.jobs.models import Job
 from minzheng.jobs.selectors import job_scope
 
 
-def _uuid(value) -> uuid.UUID | None:
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
 def access_job_by_id(user, job_id) -> Job:
     require(user, Perm.JOB_VIEW)
-    pk = _uuid(job_id)
+    pk = parse_uuid(job_id)
     job = job_scope(user).filter(pk=pk).select_related("started_by").first() if pk else None
     if job is None:
         raise NotFoundError("任务")

@@ -9,6 +9,8 @@ from django.utils import timezone
 from e2e.helpers import assert_styled
 from minzheng.assistance.models import Application, Enrollment
 from minzheng.registry.models import Household
+from minzheng.testing.leakscan import valid_ids_in
+from minzheng.testing.pdfread import pdf_text
 
 VILLAGE = "340471100202"  # 毛集村
 
@@ -31,7 +33,7 @@ def test_application_from_village_to_enrollment(page, login, logout, shot):
     """Given a two-adult household whose head earns ¥300 a month, when 陈经办 (village) files the application,
     郑审核 (town) accepts, visits, gives the preliminary opinion and publishes the notice, the notice period
     passes, and 赵审批 (district) approves, then the household is enrolled in 低保 at (¥770 − ¥150) × 2 =
-    ¥1,240.00 a month from next month."""
+    ¥1,240.00 a month from next month, and the application's electronic dossier downloads as a masked PDF."""
     household = _two_working_age_adults()
     page.on("dialog", lambda dialog: dialog.accept())
 
@@ -82,3 +84,12 @@ def test_application_from_village_to_enrollment(page, login, logout, shot):
     row = page.get_by_test_id("enrollment-table").locator("tbody tr").filter(has_text=household.number)
     assert "¥1,240.00" in row.inner_text()
     shot(page, "assistance-05-enrolled")
+
+    # The electronic dossier downloads as one PDF, masked.
+    page.goto(f"/assistance/applications/{application.pk}/")
+    href = page.get_by_test_id("doc-dossier-pdf").get_attribute("href")
+    dossier = page.request.get(href)
+    assert dossier.status == 200 and dossier.headers["content-type"] == "application/pdf"
+    text = pdf_text(dossier.body())
+    assert "审批表" in text and "1,240.00" in text
+    assert not valid_ids_in(text)

@@ -38,6 +38,7 @@ class Perm(StrEnum):
     ASSISTANCE_APPLY = "assistance.apply"
     ASSISTANCE_REVIEW = "assistance.review"
     ASSISTANCE_APPROVE = "assistance.approve"
+    ASSISTANCE_SIMULATE = "assistance.simulate"
 
 
 # JOB_VIEW: case-working roles follow the background jobs they start (and only those).
@@ -84,6 +85,16 @@ _ASSISTANCE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.LEADER: frozenset({Perm.ASSISTANCE_VIEW}),
 }
 ROLE_PERMISSIONS = {role: perms | _ASSISTANCE_PERMISSIONS.get(role, frozenset())
+                    for role, perms in ROLE_PERMISSIONS.items()}
+
+# Policy simulation (政策模拟) is a district question: the district admin, the approver and the leader run it. The
+# leader also gets JOB_VIEW to follow the simulation job they start.
+_SIMULATION_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.DISTRICT_APPROVER: frozenset({Perm.ASSISTANCE_SIMULATE}),
+    Role.DISTRICT_ADMIN: frozenset({Perm.ASSISTANCE_SIMULATE}),
+    Role.LEADER: frozenset({Perm.ASSISTANCE_SIMULATE, Perm.JOB_VIEW}),
+}
+ROLE_PERMISSIONS = {role: perms | _SIMULATION_PERMISSIONS.get(role, frozenset())
                     for role, perms in ROLE_PERMISSIONS.items()}
 
 

@@ -14,23 +14,17 @@ from enum import StrEnum
 
 from django.db import IntegrityError, transaction
 
-from minzheng.accounts.permissions import Perm, require
-from minzheng.assistance.determination import (
-    ADULT_AGE,
-    Assets,
-    Disability,
-    Emergency,
-    HouseholdInput,
-    IncomeItem,
-    MemberInput,
-    determine,
-)
+from minzheng.accounts.permissions import Perm, has_perm, require
+from minzheng.assistance.determination import ADULT_AGE, HouseholdInput, determine
 from minzheng.assistance.enums import ApplicationPlace, IncomeKind, Program
+from minzheng.assistance.inputs import household_input_for_application
 from minzheng.assistance.models import (
     TRANSITIONS,
     Application,
+    ApplicationAttachment,
     ApplicationDecision,
     ApplicationStatus,
+    AttachmentKind,
     Enrollment,
     EnrollmentStatus,
 )
@@ -40,7 +34,7 @@ from minzheng.core.calendar import deadline
 from minzheng.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from minzheng.core.transitions import transition
 from minzheng.policy.selectors import parameter_value
-from minzheng.registry.enums import MemberStatus, SelfCare
+from minzheng.registry.enums import MemberStatus
 from minzheng.registry.models import Household, Membership, Person
 
 S = ApplicationStatus
@@ -210,42 +204,8 @@ def application_create(*, acting_user, household: Household, applicant: Person, 
 
 
 def household_input(application: Application) -> tuple[HouseholdInput, dict[str, str]]:
-    """The engine's input from the application's file and the registry persons, and a map from the ID numbers
-    the engine reports back to person UUIDs. ID numbers are read here and never stored with the application."""
-    data = application.snapshot
-    persons = {str(p.pk): p for p in Person.objects.filter(pk__in=[m["person_id"] for m in data["members"]])}
-    members = []
-    uuid_of: dict[str, str] = {}
-    for entry in data["members"]:
-        person = persons[entry["person_id"]]
-        uuid_of[person.id_number] = entry["person_id"]
-        disability = (Disability(kind=person.disability_kind, grade=person.disability_grade)
-                      if person.disability_kind and person.disability_grade else None)
-        # A person who has died no longer lives in the household.
-        living = bool(entry["living_together"]) and person.death_date is None
-        members.append(MemberInput(
-            id_number=person.id_number, name=person.name, birth_date=person.birth_date,
-            relation=entry["relation"], living_together=living, status=entry["status"],
-            disability=disability, serious_illness=bool(entry["serious_illness"]),
-            self_care=person.self_care or SelfCare.FULL, student=bool(entry["student"]),
-            income_items=tuple(IncomeItem(kind=i["kind"], monthly_fen=i["monthly_fen"])
-                               for i in entry["income_items"]),
-        ))
-    assets = data.get("assets") or {}
-    emergency = data.get("emergency")
-    household = HouseholdInput(
-        as_of=application.filed_on,
-        area_code=application.area_id,
-        members=tuple(members),
-        able_supporters=int(data.get("able_supporters", 0)),
-        assets=Assets(deposits_fen=assets.get("deposits_fen", 0), vehicles=assets.get("vehicles", 0),
-                      companies=assets.get("companies", 0), homes=assets.get("homes", 0)),
-        application_place=application.place,
-        rigid_expenses_12m_fen=int(data.get("rigid_expenses_12m_fen", 0)),
-        emergency=(Emergency(kind=emergency["kind"], area_code=application.area_id,
-                             loss_fen=emergency["loss_fen"]) if emergency else None),
-    )
-    return household, uuid_of
+    """The engine's input for one application; see ``inputs.household_input_from``."""
+    return household_input_for_application(application)
 
 
 def _determine(user, application: Application) -> list[ApplicationDecision]:
@@ -484,3 +444,54 @@ def application_deny(*, acting_user, application: Application, reason: str,
             "denial_notice_due_on": due.date, "denial_notice_provisional": due.provisional,
         })
 
+
+# --- Supporting documents ---------------------------------------------------------------------------------
+
+
+def application_attachment_add(*, acting_user, application: Application, kind: str, upload) -> ApplicationAttachment:
+    """Store an uploaded supporting document (PDF, JPEG or PNG, within the upload limit) with its SHA-256.
+
+    ``upload`` is a Django ``UploadedFile`` (or any ``File`` with ``name`` and ``size``)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from minzheng.assistance.attachments import (
+        EXTENSIONS,
+        AttachmentErrorCode,
+        check_attachment_size,
+        clean_filename,
+        sniff_type,
+    )
+
+    if not (has_perm(acting_user, Perm.ASSISTANCE_APPLY) or has_perm(acting_user, Perm.ASSISTANCE_REVIEW)):
+        raise PermissionDeniedError("没有上传申请材料的权限")
+    _in_area(acting_user, application)
+    if kind not in AttachmentKind.values:
+        raise ApplicationError(AttachmentErrorCode.KIND, "请选择材料类别", field="kind")
+    # Refused before reading: an oversized upload is never loaded into memory.
+    check_attachment_size(upload.size)
+    upload.seek(0)
+    content = upload.read()
+    check_attachment_size(len(content))
+    file_type = sniff_type(content[:16])
+    attachment = ApplicationAttachment(
+        application=application, kind=kind, original_name=clean_filename(upload.name),
+        content_type=file_type.content_type, size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), uploaded_by=acting_user, uploaded_at=timezone.now())
+    attachment.file.save(f"upload{EXTENSIONS[file_type.content_type]}", ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            attachment.save()
+            record_event(actor=acting_user, action="applicationattachment.create", obj=attachment,
+                         area_code=application.area_id,
+                         after={"application_id": str(application.pk), "kind": kind,
+                                "original_name": attachment.original_name, "size": attachment.size,
+                                "sha256": attachment.sha256},
+                         note=f"上传申请材料：{attachment.get_kind_display()}")
+    except Exception:
+        # The file is written before the row; a row that could not be saved leaves no orphan on disk.
+        attachment.file.delete(save=False)
+        raise
+    return attachment

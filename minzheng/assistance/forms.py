@@ -116,3 +116,15 @@ class InvestigateForm(forms.Form):
     notes = forms.CharField(label="入户调查情况", max_length=2000, required=False,
                             widget=forms.Textarea(attrs={**_INPUT, "rows": 3}))
 
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label="材料类别", widget=forms.Select(attrs=_SELECT))
+    file = forms.FileField(label="文件（PDF、JPEG 或 PNG）",
+                           widget=forms.ClearableFileInput(attrs={**_INPUT, "accept": ".pdf,.jpg,.jpeg,.png"}))
+
+    def __init__(self, *args, **kwargs):
+        from minzheng.assistance.models import AttachmentKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AttachmentKind.choices

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from minzheng.assistance.enums import ApplicationPlace, Program
+from minzheng.assistance.tempaid_models import TempAidCase  # noqa: F401 - registers the 临时救助 model
 from minzheng.core.models import BaseModel
 
 
@@ -191,6 +192,38 @@ class EnrollmentStatus(models.TextChoices):
     EXITED = "exited", "已退出"
 
 
+E = EnrollmentStatus
+
+# The statuses an enrollment may move to from each status (domain reference §1.5, §2.6). An exit is final: a
+# household that qualifies again files a new application.
+ENROLLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    E.ACTIVE: frozenset({E.SUSPENDED, E.PHASE_OUT, E.EXITED}),
+    E.SUSPENDED: frozenset({E.ACTIVE, E.EXITED}),
+    E.PHASE_OUT: frozenset({E.EXITED, E.ACTIVE}),
+}
+
+
+class ExitReason(models.TextChoices):
+    DEATH = "death", "死亡（含宣告死亡、宣告失踪）"
+    INCOME_ABOVE_STANDARD = "income_above_standard", "家庭人均收入超过保障标准"
+    ASSETS_ABOVE_LIMIT = "assets_above_limit", "家庭财产超过规定"
+    MOVED_AWAY = "moved_away", "迁出本辖区"
+    REFUSED_REVIEW = "refused_review", "无正当理由拒不配合复核"
+    IMPRISONED = "imprisoned", "服刑"
+    SUPPORT_CAPACITY = "support_capacity", "义务人具备赡养、抚养、扶养能力"
+    VOLUNTARY = "voluntary", "自愿退出"
+    OTHER = "other", "其他"
+
+
+class EnrollmentChangeKind(models.TextChoices):
+    REVIEW = "review", "复核"
+    AMOUNT = "amount", "调整救助金额"
+    SUSPEND = "suspend", "暂停"
+    RESUME = "resume", "恢复"
+    PHASE_OUT = "phase_out", "进入渐退期"
+    EXIT = "exit", "退出"
+
+
 class Enrollment(BaseModel):
     """A household (or some of its members) receiving one program. Every status but ``exited`` holds the
     household's place in the program, so the uniqueness constraint covers all of them."""
@@ -210,6 +243,10 @@ class Enrollment(BaseModel):
     review_due_on = models.DateField("下次复核日期", null=True, blank=True)
     exited_on = models.DateField("退出日期", null=True, blank=True)
     exit_reason = models.TextField("退出原因", blank=True)
+    exit_reason_code = models.CharField("退出原因类别", max_length=32, choices=ExitReason.choices, blank=True)
+    last_reviewed_on = models.DateField("上次复核日期", null=True, blank=True)
+    phaseout_starts_on = models.DateField("渐退期开始日期", null=True, blank=True)
+    phaseout_ends_on = models.DateField("渐退期截止日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "救助对象"
@@ -222,8 +259,113 @@ class Enrollment(BaseModel):
             models.CheckConstraint(condition=models.Q(program__in=Program.values),
                                    name="enrollment_program_valid"),
             models.CheckConstraint(condition=models.Q(monthly_amount_fen__gte=0), name="enrollment_amount_nonneg"),
+            models.CheckConstraint(condition=models.Q(exit_reason_code="")
+                                   | models.Q(exit_reason_code__in=ExitReason.values),
+                                   name="enrollment_exit_reason_valid"),
+            models.CheckConstraint(condition=~models.Q(status="phase_out") | models.Q(phaseout_ends_on__isnull=False),
+                                   name="enrollment_phase_out_has_end"),
         ]
-        indexes = [models.Index(fields=["area", "status"], name="enrollment_area_status_idx")]
+        indexes = [models.Index(fields=["area", "status"], name="enrollment_area_status_idx"),
+                   models.Index(fields=["status", "review_due_on"], name="enrollment_status_review_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_program_display()} {self.household_id}"
+
+    def is_review_overdue(self, today) -> bool:
+        return self.status != E.EXITED and self.review_due_on is not None and self.review_due_on < today
+
+    # Guards: each decides whether the matching button shows; the lifecycle actions check them again.
+    def can_review(self) -> bool:
+        return self.status != E.EXITED
+
+    def can_change_amount(self) -> bool:
+        return self.status in (E.ACTIVE, E.PHASE_OUT)
+
+    def can_suspend(self) -> bool:
+        return E.SUSPENDED in ENROLLMENT_TRANSITIONS.get(self.status, ())
+
+    def can_resume(self) -> bool:
+        return E.ACTIVE in ENROLLMENT_TRANSITIONS.get(self.status, ())
+
+    def can_start_phaseout(self) -> bool:
+        return E.PHASE_OUT in ENROLLMENT_TRANSITIONS.get(self.status, ())
+
+    def can_exit(self) -> bool:
+        return E.EXITED in ENROLLMENT_TRANSITIONS.get(self.status, ())
+
+
+class EnrollmentChange(BaseModel):
+    """One step of an enrollment's dynamic management (动态管理): a review, an amount change, a suspension, a
+    resumption, the start of phase-out or the exit. The audit event records who changed which field; this row is
+    the case history the enrollment page shows and the payment run can read by effective date."""
+
+    enrollment = models.ForeignKey(Enrollment, verbose_name="救助对象", on_delete=models.PROTECT,
+                                   related_name="changes")
+    kind = models.CharField("变更类别", max_length=16, choices=EnrollmentChangeKind.choices)
+    status_before = models.CharField("变更前状态", max_length=16, choices=EnrollmentStatus.choices)
+    status_after = models.CharField("变更后状态", max_length=16, choices=EnrollmentStatus.choices)
+    amount_before_fen = models.BigIntegerField("变更前月救助金额（分）")
+    amount_after_fen = models.BigIntegerField("变更后月救助金额（分）")
+    effective_on = models.DateField("生效日期")
+    reason_code = models.CharField("原因类别", max_length=32, blank=True)
+    reason = models.TextField("原因或复核情况", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT,
+                              related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "救助对象变更记录"
+        ordering = ["enrollment", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=EnrollmentChangeKind.values),
+                                   name="enrollment_change_kind_valid"),
+            models.CheckConstraint(condition=models.Q(amount_before_fen__gte=0) & models.Q(amount_after_fen__gte=0),
+                                   name="enrollment_change_amounts_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_on.isoformat()}"
+
+
+class AttachmentKind(models.TextChoices):
+    IDENTITY = "identity", "身份证明"
+    INCOME = "income", "收入证明"
+    PROPERTY = "property", "财产证明"
+    VISIT_PHOTO = "visit_photo", "入户调查照片"
+    MEDICAL = "medical", "病历"
+    OTHER = "other", "其他"
+
+
+def attachment_upload_to(instance: ApplicationAttachment, filename: str) -> str:
+    """assistance/<application id>/<random name>.<sniffed type>: the person's file name never reaches the disk."""
+    import uuid
+    from pathlib import PurePosixPath
+
+    return f"assistance/{instance.application_id}/{uuid.uuid4().hex}{PurePosixPath(filename).suffix.lower()}"
+
+
+class ApplicationAttachment(BaseModel):
+    """A supporting document of an application (申请材料), stored under MEDIA_ROOT and never changed once
+    uploaded; ``sha256`` lets the dossier archive prove which file was filed."""
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.PROTECT,
+                                    related_name="attachments")
+    kind = models.CharField("材料类别", max_length=16, choices=AttachmentKind.choices)
+    original_name = models.CharField("原文件名", max_length=200)
+    file = models.FileField("文件", upload_to=attachment_upload_to, max_length=200)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "申请材料"
+        ordering = ["application", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=AttachmentKind.values),
+                                   name="attachment_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"

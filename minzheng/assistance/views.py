@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from minzheng.accounts.permissions import Perm, has_perm, require
 from minzheng.areas.selectors import area_choices, area_path
-from minzheng.assistance import actions
+from minzheng.assistance import actions, views_documents
 from minzheng.assistance.access import access_application_by_id
 from minzheng.assistance.enums import IncomeKind, Program
 from minzheng.assistance.forms import ApplicationForm, InvestigateForm, MemberForm, TextStepForm
@@ -202,6 +202,7 @@ def application_detail_view(request, application_id):
         "area_label": area_path(application.area_id), "buttons": _buttons(request.user, application, today),
         "overdue": application.is_overdue(today),
         "text_form": TextStepForm(), "investigate_form": InvestigateForm(initial={"economic_check": True}),
+        **views_documents.detail_context(request.user, application),
     }
     if tab == "info":
         context["members"] = _member_rows(application)

@@ -16,6 +16,8 @@ from django.db import transaction
 def ensure_demo_parameters() -> None:
     definitions = importlib.import_module("minzheng.policy.migrations.0002_parameter_definitions")
     values = importlib.import_module("minzheng.policy.migrations.0003_demo_parameter_values")
+    later = importlib.import_module("minzheng.policy.migrations.0004_temp_aid_parameters")
     with transaction.atomic():
         definitions.create_definitions(apps, None)
         values.create_demo_values(apps, None)
+        later.create(apps, None)

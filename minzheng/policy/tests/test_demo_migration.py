@@ -39,7 +39,7 @@ def test_every_demo_value_is_approved_by_the_system_and_labelled(db):
     """Given a migrated database, when the demo district's values are read, then there are 28, every one approved
     by nobody (the system), labelled 演示参数, for area 340471."""
     values = ParameterValue.objects.filter(label=DEMO_LABEL)
-    assert values.count() == 28
+    assert values.count() == 30
     assert set(values.values_list("status", "area_code", "created_by", "approved_by")) == {
         (ValueStatus.APPROVED, "340471", None, None)}
 
@@ -69,10 +69,12 @@ def test_the_demo_values_can_be_removed_and_restored(db):
     # The historical models of that migration, as ``migrate`` passes them.
     state = MigrationLoader(connection).project_state(("policy", "0003_demo_parameter_values")).apps
     demo_migration.delete_demo_values(state, None)
-    assert not ParameterValue.objects.filter(label=DEMO_LABEL).exists()
+    # Only the two temporary-assistance values of migration 0004 remain.
+    assert set(ParameterValue.objects.filter(label=DEMO_LABEL).values_list("definition__code", flat=True)) == {
+        "temp_aid.paperwork_working_days", "temp_aid.grants_per_cause_per_year"}
     assert ParameterValue.objects.filter(pk=kept.pk).exists()
     demo_migration.create_demo_values(state, None)
-    assert ParameterValue.objects.filter(label=DEMO_LABEL).count() == 28
+    assert ParameterValue.objects.filter(label=DEMO_LABEL).count() == 30
 
 
 def test_every_definition_is_documented(db):
@@ -84,7 +86,7 @@ def test_every_definition_is_documented(db):
 
 
 def test_a_flushed_database_gets_the_demo_parameters_back(db):
-    """Given empty policy tables (as after a flush), when ensure_demo_parameters runs twice, then the 27 definitions
+    """Given empty policy tables (as after a flush), when ensure_demo_parameters runs twice, then the 29 definitions
     and 28 demo values are back once."""
     from minzheng.policy.demo import ensure_demo_parameters
 
@@ -92,4 +94,4 @@ def test_a_flushed_database_gets_the_demo_parameters_back(db):
     ParameterDefinition.objects.all().delete()
     ensure_demo_parameters()
     ensure_demo_parameters()
-    assert (ParameterDefinition.objects.count(), ParameterValue.objects.filter(label=DEMO_LABEL).count()) == (27, 28)
+    assert (ParameterDefinition.objects.count(), ParameterValue.objects.filter(label=DEMO_LABEL).count()) == (29, 30)

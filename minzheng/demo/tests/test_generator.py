@@ -108,3 +108,20 @@ def test_command_refuses_a_non_empty_database_unless_if_empty():
     assert Person.objects.count() == 50
     with pytest.raises(CommandError):
         call_command("demo", persons=50, seed=2)
+
+
+def test_demo_assistance_cases_cover_every_stage():
+    """Given a small district with its demo users, when the demo assistance cases are made, then there are
+    applications at several stages made through the real workflow, enrollments with amounts, and temporary
+    assistance cases in the villages where the emergencies happened."""
+    from minzheng.assistance.models import Application, Enrollment
+    from minzheng.assistance.tempaid_models import TempAidCase
+    from minzheng.demo.assistance import seed_assistance
+
+    generate_demo(seed=4, persons=3000)
+    counts = seed_assistance(seed=4, per_village=3)
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert counts["applications"] == Application.objects.count() > 30
+    assert {"approved", "submitted"} <= statuses and len(statuses) >= 5
+    assert Enrollment.objects.filter(monthly_amount_fen__gt=0).exists()
+    assert counts["temp_aid"] == TempAidCase.objects.count() == 10

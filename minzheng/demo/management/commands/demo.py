@@ -18,8 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="仅在数据库为空时生成 / only into an empty database")
         parser.add_argument("--logins", action="store_true", help="只打印演示账号 / only print the demo logins")
+        parser.add_argument("--no-assistance", action="store_true",
+                            help="不生成演示救助案件 / skip the demo assistance cases")
 
-    def handle(self, *args, seed, persons, if_empty, logins, **options):
+    def handle(self, *args, seed, persons, if_empty, logins, no_assistance=False, **options):
         if not getattr(settings, "MINZHENG_DEMO", False):
             raise CommandError("演示数据只能在演示环境中生成（MINZHENG_DEMO 未开启）。")
         if logins:
@@ -48,6 +50,13 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"演示区已生成：区划 {summary.areas} 个，家庭 {summary.households} 户，人员 {summary.persons} 人，"
             f"用时 {summary.seconds:.1f} 秒。"))
+        if not no_assistance:
+            from minzheng.demo.assistance import seed_assistance
+
+            cases = seed_assistance(seed=seed)
+            self.stdout.write(self.style.SUCCESS(
+                f"演示救助案件：申请 {cases['applications']} 件，救助对象 {cases['enrollments']} 个，"
+                f"临时救助 {cases['temp_aid']} 件（均经各环节实际办理生成）。"))
         self.print_logins()
 
     @staticmethod

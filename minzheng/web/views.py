@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from minzheng.accounts.permissions import Perm, has_perm
+from minzheng.assistance.summary import assistance_summary
 from minzheng.core.selectors import calendar_dashboard_notice
 from minzheng.registry.selectors import counts_by_town, registry_counts
 
@@ -16,6 +17,8 @@ def home(request):
     if has_perm(user, Perm.REGISTRY_VIEW):
         context["counts"] = registry_counts(user=user)
         context["by_area"] = counts_by_town(user=user)
+    if has_perm(user, Perm.ASSISTANCE_VIEW):
+        context["assistance"] = assistance_summary(user=user, today=context["today"])
     return render(request, "web/home.html", context)
 
 

@@ -42,6 +42,7 @@ def test_application_from_village_to_enrollment(page, login, logout, shot):
     assert_styled(page)
     head_row = page.get_by_test_id("member-income-table").locator("tbody tr").filter(has_text="户主")
     head_row.locator("input[name$='income_wage']").fill("300")
+    page.get_by_label("申请人及家庭成员已签署家庭经济状况核对授权书").check()
     shot(page, "assistance-01-application-form")
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url("**/assistance/applications/*/")

@@ -8,6 +8,7 @@ procedure history (办理流程).
 from __future__ import annotations
 
 import calendar as pycalendar
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -23,10 +24,12 @@ from minzheng.assistance.models import (
     Application,
     ApplicationAttachment,
     ApplicationDecision,
+    ApplicationObjection,
     ApplicationStatus,
     AttachmentKind,
     Enrollment,
     EnrollmentStatus,
+    ObjectionOutcome,
 )
 from minzheng.assistance.standards import standards_for
 from minzheng.audit.actions import record_event, snapshot
@@ -55,6 +58,11 @@ class WorkflowErrorCode(StrEnum):
     ALREADY_EXTENDED = "application_already_extended"
     ENROLLMENT_EXISTS = "enrollment_exists"
     VALUE_INVALID = "application_value_invalid"
+    CHECK_NOT_AUTHORIZED = "application_check_not_authorized"
+    RESIDENCE_PERMIT_REQUIRED = "application_residence_permit_required"
+    RESIDENCE_TOO_SHORT = "application_residence_too_short"
+    OBJECTION_OUTCOME = "application_objection_outcome"
+    NO_OPEN_OBJECTION = "application_no_open_objection"
 
 
 # --- Input ------------------------------------------------------------------------------------------------
@@ -84,6 +92,10 @@ class ApplicationInput:
     rigid_expenses_12m_fen: int = 0
     emergency_kind: str = ""
     emergency_loss_fen: int = 0
+    # 居住地申办: the day the applicant's residence permit (居住证) was issued; required for that place.
+    residence_permit_since: dt.date | None = None
+    # The applicant and the members signed the authorization for the economic-status check (核对授权书).
+    check_authorized: bool = False
 
 
 # --- Helpers ----------------------------------------------------------------------------------------------
@@ -168,6 +180,7 @@ def _snapshot_json(data: ApplicationInput, household: Household) -> dict:
         emergency = {"kind": data.emergency_kind.strip()[:100], "loss_fen": data.emergency_loss_fen}
     return {
         "members": members,
+        "residence_permit_since": data.residence_permit_since.isoformat() if data.residence_permit_since else None,
         "able_supporters": data.able_supporters,
         "assets": {"deposits_fen": data.deposits_fen, "vehicles": data.vehicles, "companies": data.companies,
                    "homes": data.homes},
@@ -176,26 +189,61 @@ def _snapshot_json(data: ApplicationInput, household: Household) -> dict:
     }
 
 
+def full_months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (31 Jan → 28 Feb counts as one, as ``add_months`` does)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 0 and add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def _check_residence(data: ApplicationInput, area_code: str, filed_on: dt.date) -> None:
+    """居住地申办 needs a residence permit held at least ``application.residence_min_months`` by the filing day."""
+    since = data.residence_permit_since
+    if since is None:
+        raise ApplicationError(WorkflowErrorCode.RESIDENCE_PERMIT_REQUIRED, "居住地申办须填写居住证办理日期",
+                               field="residence_permit_since")
+    if since > filed_on:
+        raise ApplicationError(WorkflowErrorCode.VALUE_INVALID, "居住证办理日期不能晚于申请日期",
+                               field="residence_permit_since")
+    required = parameter_value("application.residence_min_months", area_code=area_code, on=filed_on)
+    held = full_months_between(since, filed_on)
+    if held < required:
+        raise ApplicationError(WorkflowErrorCode.RESIDENCE_TOO_SHORT,
+                               f"居住证持有时间不足{required}个月（至申请日期已持有{held}个月），不能在居住地申办",
+                               field="residence_permit_since")
+
+
 def application_create(*, acting_user, household: Household, applicant: Person, place: str,
                        data: ApplicationInput, filed_on: dt.date | None = None) -> Application:
     """File an application for a household and assess it for every program at once (一次申请、分类审核认定)."""
     require(acting_user, Perm.ASSISTANCE_APPLY)
     if place not in ApplicationPlace.values:
         raise ApplicationError(WorkflowErrorCode.VALUE_INVALID, "申办方式无效", field="place")
+    if data.check_authorized is not True:
+        raise ApplicationError(WorkflowErrorCode.CHECK_NOT_AUTHORIZED,
+                               "申请人及家庭成员须签署家庭经济状况核对授权书后方可申请", field="check_authorized")
     if not Membership.objects.filter(household=household, person=applicant, ended_on__isnull=True).exists():
         raise ApplicationError(WorkflowErrorCode.APPLICANT_NOT_MEMBER, "申请人必须是该家庭的现有成员",
                                field="applicant")
     area_code = household.area_id if place == ApplicationPlace.HUKOU else applicant.residence_area_id
     if not area_code.startswith(acting_user.area_prefix):
         raise PermissionDeniedError("只能在本辖区受理申请")
+    filed_on = filed_on or dt.date.today()
+    if place == ApplicationPlace.RESIDENCE:
+        _check_residence(data, area_code, filed_on)
+    elif data.residence_permit_since is not None:
+        # Only a residence application depends on the permit; a date given for a hukou application is not kept.
+        data = dataclasses.replace(data, residence_permit_since=None)
     with transaction.atomic():
         application = Application.objects.create(
             household=household, applicant=applicant, area_id=area_code, place=place,
-            filed_on=filed_on or dt.date.today(), snapshot=_snapshot_json(data, household),
-            created_by=acting_user,
+            filed_on=filed_on, snapshot=_snapshot_json(data, household),
+            check_authorized=True, created_by=acting_user,
         )
         record_event(actor=acting_user, action="application.create", obj=application, area_code=area_code,
-                     after=snapshot(application, ["household_id", "applicant_id", "place", "status", "filed_on"]))
+                     after=snapshot(application, ["household_id", "applicant_id", "place", "status", "filed_on",
+                                                  "check_authorized"]))
         _determine(acting_user, application)
     return application
 
@@ -338,10 +386,8 @@ def application_publish_notice(*, acting_user, application: Application, today: 
         if covers_minor(application, today):
             return _move(acting_user, application, target=S.DISTRICT_REVIEW, action="skip_notice",
                          updates={"notice_skipped": True}, note="保障对象含未成年人，免于公示")
-        days = parameter_value("application.public_notice_days", area_code=application.area_id, on=today)
-        ends = deadline(today, days, "calendar_days").date
         return _move(acting_user, application, target=S.PUBLIC_NOTICE, action="publish_notice",
-                     updates={"notice_starts_on": today, "notice_ends_on": ends})
+                     updates=_notice_period(application, today))
 
 
 def application_end_notice(*, acting_user, application: Application, today: dt.date | None = None) -> Application:
@@ -354,6 +400,67 @@ def application_end_notice(*, acting_user, application: Application, today: dt.d
                                f"公示期至{application.notice_ends_on:%Y年%-m月%-d日}，公示期满后方可报区级审核")
     with transaction.atomic():
         return _move(acting_user, application, target=S.DISTRICT_REVIEW, action="end_notice")
+
+
+def _notice_period(application: Application, starts: dt.date) -> dict:
+    days = parameter_value("application.public_notice_days", area_code=application.area_id, on=starts)
+    return {"notice_starts_on": starts, "notice_ends_on": deadline(starts, days, "calendar_days").date}
+
+
+def application_record_objection(*, acting_user, application: Application, content: str, raised_by_name: str = "",
+                                 received_on: dt.date | None = None) -> ApplicationObjection:
+    """公示异议: an objection received during the notice stops it; the town re-investigates (重新调查)."""
+    require(acting_user, Perm.ASSISTANCE_REVIEW)
+    _in_area(acting_user, application)
+    text = _required_text(content, "content", "异议内容")
+    received_on = received_on or dt.date.today()
+    if application.notice_starts_on and received_on < application.notice_starts_on:
+        raise ApplicationError(WorkflowErrorCode.VALUE_INVALID, "收到异议的日期不能早于公示开始日期",
+                               field="received_on")
+    with transaction.atomic():
+        _move(acting_user, application, target=S.REINVESTIGATING, action="record_objection",
+              note=f"收到公示异议：{text[:100]}")
+        objection = ApplicationObjection.objects.create(
+            application=application, received_on=received_on, content=text,
+            raised_by_name=(raised_by_name or "").strip()[:100], recorded_by=acting_user)
+        record_event(actor=acting_user, action="applicationobjection.create", obj=objection,
+                     area_code=application.area_id,
+                     after=snapshot(objection, ["application_id", "received_on", "content", "raised_by_name"]))
+    return objection
+
+
+def application_resolve_objection(*, acting_user, application: Application, outcome: str, resolution: str,
+                                  today: dt.date | None = None) -> ApplicationObjection:
+    """处理公示异议. Dismissed: the notice is published again for a full new period from ``today``. Upheld: the
+    application goes back to investigation, where the town may determine again, give a new opinion and publish
+    again; the district then approves or denies as usual."""
+    require(acting_user, Perm.ASSISTANCE_REVIEW)
+    _in_area(acting_user, application)
+    if outcome not in ObjectionOutcome.values:
+        raise ApplicationError(WorkflowErrorCode.OBJECTION_OUTCOME, "请选择异议处理结果", field="outcome")
+    text = _required_text(resolution, "resolution", "异议处理情况")
+    today = today or dt.date.today()
+    objection = application.objections.filter(resolved_on__isnull=True).first()
+    if objection is None or not application.can_resolve_objection():
+        raise ApplicationError(WorkflowErrorCode.NO_OPEN_OBJECTION, "该申请没有待处理的公示异议")
+    if today < objection.received_on:
+        raise ApplicationError(WorkflowErrorCode.VALUE_INVALID, "处理日期不能早于收到异议的日期", field="today")
+    fields = ["outcome", "resolution", "resolved_on", "resolved_by_id"]
+    label = ObjectionOutcome(outcome).label
+    with transaction.atomic():
+        if outcome == ObjectionOutcome.DISMISSED:
+            _move(acting_user, application, target=S.PUBLIC_NOTICE, action="resolve_objection",
+                  updates=_notice_period(application, today), note=f"{label}，重新公示")
+        else:
+            _move(acting_user, application, target=S.INVESTIGATING, action="resolve_objection",
+                  note=f"{label}，重新调查核实")
+        before = snapshot(objection, fields)
+        objection.outcome, objection.resolution = outcome, text
+        objection.resolved_on, objection.resolved_by = today, acting_user
+        objection.save(update_fields=[*[f.removesuffix("_id") for f in fields], "updated_at"])
+        record_event(actor=acting_user, action="applicationobjection.update", obj=objection,
+                     area_code=application.area_id, before=before, after=snapshot(objection, fields), note=label)
+    return objection
 
 
 def application_extend(*, acting_user, application: Application, reason: str) -> Application:
@@ -380,6 +487,20 @@ def application_extend(*, acting_user, application: Application, reason: str) ->
 # --- The district's decision ------------------------------------------------------------------------------
 
 
+def town_confirms(application: Application, on: dt.date) -> bool:
+    """Whether the town confirms (审核确认) in the application's area, filing the result with the district
+    (``application.town_confirms``, §1.3 step 7)."""
+    return parameter_value("application.town_confirms", area_code=application.area_id, on=on) == 1
+
+
+def _require_confirmer(user, application: Application, on: dt.date) -> bool:
+    """The town reviewer confirms where the power is delegated, the district approver elsewhere. Returns whether
+    the town confirms."""
+    delegated = town_confirms(application, on)
+    require(user, Perm.ASSISTANCE_REVIEW if delegated else Perm.ASSISTANCE_APPROVE)
+    return delegated
+
+
 def _check_maker(user, application: Application) -> None:
     if application.created_by_id == user.pk:
         raise ApplicationError(WorkflowErrorCode.MAKER_CHECKER,
@@ -390,15 +511,18 @@ def application_approve(*, acting_user, application: Application,
                         today: dt.date | None = None) -> list[Enrollment]:
     """审核确认: enroll the household in every program the current determination found it eligible for, with
     the benefit from the first day of the next month."""
-    require(acting_user, Perm.ASSISTANCE_APPROVE)
+    today = today or dt.date.today()
+    delegated = _require_confirmer(acting_user, application, today)
     _in_area(acting_user, application)
     _check_maker(acting_user, application)
-    today = today or dt.date.today()
     starts = first_of_next_month(today)
     review_months = parameter_value("review.stable_months", area_code=application.area_id, on=today)
+    updates = {"decided_on": today, "decided_by": acting_user}
+    if delegated:
+        updates["filed_with_district_on"] = today
     with transaction.atomic():
-        _move(acting_user, application, target=S.APPROVED, action="approve",
-              updates={"decided_on": today, "decided_by": acting_user})
+        _move(acting_user, application, target=S.APPROVED, action="approve", updates=updates,
+              note="乡镇审核确认，报区民政部门备案" if delegated else "")
         enrollments = []
         for row in application.decisions.filter(is_current=True, eligible=True).order_by("program"):
             if row.program not in ENROLLING_PROGRAMS:
@@ -432,17 +556,19 @@ def _enroll(user, application: Application, decision: ApplicationDecision, start
 def application_deny(*, acting_user, application: Application, reason: str,
                      today: dt.date | None = None) -> Application:
     """不予确认: reasons stored; the written notice is due within the parameter's working days."""
-    require(acting_user, Perm.ASSISTANCE_APPROVE)
+    today = today or dt.date.today()
+    delegated = _require_confirmer(acting_user, application, today)
     _in_area(acting_user, application)
     _check_maker(acting_user, application)
     text = _required_text(reason, "reason", "不予确认的理由")
-    today = today or dt.date.today()
     due = _working_deadline(today, "application.denial_notice_working_days", application.area_id)
+    updates = {"decided_on": today, "decided_by": acting_user, "denial_reason": text,
+               "denial_notice_due_on": due.date, "denial_notice_provisional": due.provisional}
+    if delegated:
+        updates["filed_with_district_on"] = today
     with transaction.atomic():
-        return _move(acting_user, application, target=S.DENIED, action="deny", updates={
-            "decided_on": today, "decided_by": acting_user, "denial_reason": text,
-            "denial_notice_due_on": due.date, "denial_notice_provisional": due.provisional,
-        })
+        return _move(acting_user, application, target=S.DENIED, action="deny", updates=updates,
+                     note="乡镇审核确认，报区民政部门备案" if delegated else "")
 
 
 # --- Supporting documents ---------------------------------------------------------------------------------

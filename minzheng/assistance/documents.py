@@ -127,6 +127,8 @@ def _basic_fields(application: Application, members: list[_Member]) -> FieldTabl
         Field("受理日期", cn_date(application.accepted_on) or "—"),
         Field("申请家庭人数", f"{len(members)}人"),
         Field("当前状态", STATUS_LABELS.get(application.status, application.status)),
+        Field("居住证办理日期", application.snapshot.get("residence_permit_since") or "—"),
+        Field("家庭经济状况核对授权书", "已签署" if application.check_authorized else "未签署"),
     ])
 
 
@@ -393,6 +395,7 @@ def _sections(user, application: Application, now) -> list[FormDocument]:
         Field("办结时限", cn_date(application.due_on) or "—"),
         Field("延长后的办结时限", cn_date(application.extended_due_on) or "—"),
         Field("延长理由", application.extension_reason or "—", span=2),
+        Field("乡镇审核确认后报区级备案日期", cn_date(application.filed_with_district_on) or "—", span=2),
     ])
 
     if application.notice_skipped:
@@ -406,6 +409,15 @@ def _sections(user, application: Application, now) -> list[FormDocument]:
         ]
     else:
         notice_blocks = [Paragraph("尚未公示。")]
+    objections = list(application.objections.all())
+    if objections:
+        notice_blocks.append(ListTable(
+            title="公示异议", numbered=True, rows=[
+                [cn_date(o.received_on), o.raised_by_name or "匿名", o.content,
+                 o.get_outcome_display() if o.outcome else "待处理", o.resolution or "—",
+                 cn_date(o.resolved_on) or "—"] for o in objections],
+            columns=[Column("收到日期", 1.1), Column("反映人", 0.8), Column("异议内容", 2.2, "L"),
+                     Column("处理结果", 0.9), Column("处理情况", 2.2, "L"), Column("处理日期", 1.1)]))
 
     sections = [
         FormDocument(title="申请信息", blocks=application_blocks, **common),

@@ -77,6 +77,11 @@ class ApplicationForm(forms.Form):
     applicant = forms.ChoiceField(label="申请人", widget=forms.Select(attrs=_SELECT))
     place = forms.ChoiceField(label="申办方式", choices=ApplicationPlace.choices, initial=ApplicationPlace.HUKOU,
                               widget=forms.Select(attrs=_SELECT))
+    residence_permit_since = forms.DateField(label="居住证办理日期（居住地申办必填）", required=False,
+                                             widget=forms.DateInput(attrs={**_INPUT, "type": "date"}))
+    # Not required here: the action refuses an application without it, with its own message on this field.
+    check_authorized = forms.BooleanField(label="申请人及家庭成员已签署家庭经济状况核对授权书", required=False,
+                                          widget=forms.CheckboxInput(_CHECK))
     able_supporters = _count_field("有赡养、抚养、扶养能力的义务人人数")
     deposits = YuanField(label="存款、有价证券等金融资产（元）")
     vehicles = _count_field("机动车辆（辆）")
@@ -101,6 +106,7 @@ class ApplicationForm(forms.Form):
             vehicles=data["vehicles"] or 0, companies=data["companies"] or 0, homes=data["homes"] or 0,
             rigid_expenses_12m_fen=data["rigid_expenses"], emergency_kind=data["emergency_kind"],
             emergency_loss_fen=data["emergency_loss"],
+            residence_permit_since=data["residence_permit_since"], check_authorized=data["check_authorized"],
         )
 
 
@@ -116,6 +122,26 @@ class InvestigateForm(forms.Form):
     notes = forms.CharField(label="入户调查情况", max_length=2000, required=False,
                             widget=forms.Textarea(attrs={**_INPUT, "rows": 3}))
 
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(label="收到异议日期", required=False,
+                                  widget=forms.DateInput(attrs={**_INPUT, "type": "date"}))
+    raised_by_name = forms.CharField(label="反映人（可匿名，不填）", max_length=100, required=False,
+                                     widget=forms.TextInput(attrs=_INPUT))
+    content = forms.CharField(label="异议内容", max_length=2000,
+                              widget=forms.Textarea(attrs={**_INPUT, "rows": 3}))
+
+
+class ResolveObjectionForm(forms.Form):
+    outcome = forms.ChoiceField(label="处理结果", widget=forms.Select(attrs=_SELECT))
+    resolution = forms.CharField(label="处理情况（重新调查或民主评议的结论）", max_length=2000,
+                                 widget=forms.Textarea(attrs={**_INPUT, "rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        from minzheng.assistance.models import ObjectionOutcome
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = ObjectionOutcome.choices
 
 
 class AttachmentForm(forms.Form):

@@ -23,6 +23,7 @@ class ApplicationStatus(models.TextChoices):
     INVESTIGATING = "investigating", "调查核实中"
     TOWN_REVIEWED = "town_reviewed", "乡镇已初审"
     PUBLIC_NOTICE = "public_notice", "公示中"
+    REINVESTIGATING = "reinvestigating", "重新调查"
     DISTRICT_REVIEW = "district_review", "区级审核确认"
     APPROVED = "approved", "已批准"
     DENIED = "denied", "不予确认"
@@ -31,19 +32,23 @@ class ApplicationStatus(models.TextChoices):
 S = ApplicationStatus
 
 # The statuses an application may move to from each status (domain reference §1.3). An incomplete application
-# comes back as submitted once the applicant has supplied what the notice listed.
+# comes back as submitted once the applicant has supplied what the notice listed. An objection during the notice
+# sends the application to re-investigation; a dismissed objection restarts the notice, an upheld one sends it
+# back to investigation, where the town may determine again, give a new opinion and publish again (§1.3 step 6a).
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.SUBMITTED: frozenset({S.ACCEPTED, S.INCOMPLETE, S.REFUSED}),
     S.INCOMPLETE: frozenset({S.SUBMITTED}),
     S.ACCEPTED: frozenset({S.INVESTIGATING}),
     S.INVESTIGATING: frozenset({S.TOWN_REVIEWED}),
     S.TOWN_REVIEWED: frozenset({S.PUBLIC_NOTICE, S.DISTRICT_REVIEW}),
-    S.PUBLIC_NOTICE: frozenset({S.DISTRICT_REVIEW}),
+    S.PUBLIC_NOTICE: frozenset({S.DISTRICT_REVIEW, S.REINVESTIGATING}),
+    S.REINVESTIGATING: frozenset({S.PUBLIC_NOTICE, S.INVESTIGATING}),
     S.DISTRICT_REVIEW: frozenset({S.APPROVED, S.DENIED}),
 }
 
 # Statuses in which the 30-working-day limit runs (from acceptance until the decision).
-RUNNING = frozenset({S.ACCEPTED, S.INVESTIGATING, S.TOWN_REVIEWED, S.PUBLIC_NOTICE, S.DISTRICT_REVIEW})
+RUNNING = frozenset({S.ACCEPTED, S.INVESTIGATING, S.TOWN_REVIEWED, S.PUBLIC_NOTICE, S.REINVESTIGATING,
+                     S.DISTRICT_REVIEW})
 # Statuses in which the determination may be (re)run: after filing and before the town's opinion.
 DETERMINABLE = frozenset({S.SUBMITTED, S.ACCEPTED, S.INVESTIGATING})
 
@@ -61,6 +66,7 @@ class Application(BaseModel):
                               default=ApplicationStatus.SUBMITTED)
     filed_on = models.DateField("申请日期")
     snapshot = models.JSONField("申请信息", default=dict)
+    check_authorized = models.BooleanField("已签署家庭经济状况核对授权书", default=False)
     missing_items = models.TextField("需补齐的材料", blank=True)
     refusal_reason = models.TextField("不予受理理由", blank=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
@@ -80,6 +86,7 @@ class Application(BaseModel):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核确认人", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     denial_reason = models.TextField("不予确认理由", blank=True)
+    filed_with_district_on = models.DateField("报区级备案日期", null=True, blank=True)
     denial_notice_due_on = models.DateField("书面告知时限", null=True, blank=True)
     denial_notice_provisional = models.BooleanField("告知时限为暂定", default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="经办人", on_delete=models.PROTECT,
@@ -144,6 +151,12 @@ class Application(BaseModel):
     def can_end_notice(self, today) -> bool:
         return self.status == S.PUBLIC_NOTICE and self.notice_ends_on is not None and today >= self.notice_ends_on
 
+    def can_record_objection(self) -> bool:
+        return self.status == S.PUBLIC_NOTICE
+
+    def can_resolve_objection(self) -> bool:
+        return self.status == S.REINVESTIGATING
+
     def can_extend(self) -> bool:
         return self.status in RUNNING and self.extended_due_on is None
 
@@ -152,6 +165,49 @@ class Application(BaseModel):
 
     def can_deny(self) -> bool:
         return self.status == S.DISTRICT_REVIEW
+
+
+class ObjectionOutcome(models.TextChoices):
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+class ApplicationObjection(BaseModel):
+    """An objection raised during the public notice (公示异议) and how the town resolved it. At most one is open
+    (unresolved) per application: recording one ends the notice, and the notice only restarts on resolution."""
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.PROTECT,
+                                    related_name="objections")
+    received_on = models.DateField("收到日期")
+    content = models.TextField("异议内容")
+    raised_by_name = models.CharField("反映人", max_length=100, blank=True)  # may be anonymous
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    resolution = models.TextField("处理情况", blank=True)
+    resolved_on = models.DateField("处理日期", null=True, blank=True)
+    outcome = models.CharField("处理结果", max_length=16, choices=ObjectionOutcome.choices, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公示异议"
+        ordering = ["application", "received_on", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=models.Q(resolved_on__isnull=True),
+                                    name="objection_one_open_per_application"),
+            models.CheckConstraint(condition=models.Q(outcome="") | models.Q(outcome__in=ObjectionOutcome.values),
+                                   name="objection_outcome_valid"),
+            models.CheckConstraint(condition=(models.Q(resolved_on__isnull=True) & models.Q(outcome=""))
+                                   | (models.Q(resolved_on__isnull=False) & ~models.Q(outcome="")),
+                                   name="objection_resolved_has_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"公示异议 {self.received_on.isoformat()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None
 
 
 class ApplicationDecision(BaseModel):

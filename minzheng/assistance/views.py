@@ -16,7 +16,14 @@ from minzheng.areas.selectors import area_choices, area_path
 from minzheng.assistance import actions, views_documents
 from minzheng.assistance.access import access_application_by_id
 from minzheng.assistance.enums import IncomeKind, Program
-from minzheng.assistance.forms import ApplicationForm, InvestigateForm, MemberForm, TextStepForm
+from minzheng.assistance.forms import (
+    ApplicationForm,
+    InvestigateForm,
+    MemberForm,
+    ObjectionForm,
+    ResolveObjectionForm,
+    TextStepForm,
+)
 from minzheng.assistance.models import Application, ApplicationStatus, EnrollmentStatus
 from minzheng.assistance.reasons import label as reason_label
 from minzheng.assistance.selectors import (
@@ -45,6 +52,7 @@ STEP_LABELS = {
     "application.publish_notice": "张榜公示", "application.skip_notice": "免于公示（含未成年人）",
     "application.end_notice": "公示期满，报区级审核", "application.extend": "延长办理时限",
     "application.approve": "审核确认（批准）", "application.deny": "不予确认",
+    "application.record_objection": "登记公示异议", "application.resolve_objection": "处理公示异议",
 }
 
 
@@ -132,7 +140,15 @@ def application_create_view(request, household_id):
 
 def _buttons(user, application: Application, today: dt.date) -> dict[str, bool]:
     review = has_perm(user, Perm.ASSISTANCE_REVIEW)
-    approve = has_perm(user, Perm.ASSISTANCE_APPROVE) and application.created_by_id != user.pk
+    # The town reviewer confirms where the power is delegated (application.town_confirms), the district elsewhere.
+    approve = False
+    if application.can_approve() and application.created_by_id != user.pk:
+        try:
+            delegated = actions.town_confirms(application, today)
+        except ApplicationError:
+            # A missing parameter is reported by the action itself, with its message, when the button is used.
+            delegated = False
+        approve = has_perm(user, Perm.ASSISTANCE_REVIEW if delegated else Perm.ASSISTANCE_APPROVE)
     return {
         "accept": review and application.can_accept(),
         "incomplete": review and application.can_mark_incomplete(),
@@ -143,6 +159,8 @@ def _buttons(user, application: Application, today: dt.date) -> dict[str, bool]:
         "town_review": review and application.can_town_review(),
         "publish_notice": review and application.can_publish_notice(),
         "end_notice": review and application.can_end_notice(today),
+        "record_objection": review and application.can_record_objection(),
+        "resolve_objection": review and application.can_resolve_objection(),
         "extend": review and application.can_extend(),
         "approve": approve and application.can_approve(),
         "deny": approve and application.can_deny(),
@@ -202,6 +220,9 @@ def application_detail_view(request, application_id):
         "area_label": area_path(application.area_id), "buttons": _buttons(request.user, application, today),
         "overdue": application.is_overdue(today),
         "text_form": TextStepForm(), "investigate_form": InvestigateForm(initial={"economic_check": True}),
+        "objection_form": ObjectionForm(initial={"received_on": today}),
+        "resolve_form": ResolveObjectionForm(),
+        "objections": list(application.objections.select_related("recorded_by", "resolved_by")),
         **views_documents.detail_context(request.user, application),
     }
     if tab == "info":
@@ -218,11 +239,11 @@ def _text(request) -> str:
     return request.POST.get("text", "")
 
 
-def _date_or_none(value: str) -> dt.date | None:
+def _date_or_none(value: str, field: str = "home_visit_on") -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError as exc:
-        raise ApplicationError("date_invalid", "日期格式不正确", field="home_visit_on") from exc
+        raise ApplicationError("date_invalid", "日期格式不正确", field=field) from exc
 
 
 # verb → (call, success message). Each call gets the user, the application and the request.
@@ -243,6 +264,13 @@ STEPS = {
     "publish_notice": (lambda u, a, r: actions.application_publish_notice(acting_user=u, application=a),
                        "已办理公示"),
     "end_notice": (lambda u, a, r: actions.application_end_notice(acting_user=u, application=a), "已报区级审核"),
+    "record_objection": (lambda u, a, r: actions.application_record_objection(
+        acting_user=u, application=a, content=r.POST.get("content", ""),
+        raised_by_name=r.POST.get("raised_by_name", ""),
+        received_on=_date_or_none(r.POST.get("received_on", ""), "received_on")), "已登记公示异议，转入重新调查"),
+    "resolve_objection": (lambda u, a, r: actions.application_resolve_objection(
+        acting_user=u, application=a, outcome=r.POST.get("outcome", ""), resolution=r.POST.get("resolution", "")),
+        "已处理公示异议"),
     "extend": (lambda u, a, r: actions.application_extend(acting_user=u, application=a, reason=_text(r)),
                "已延长办理时限"),
     "approve": (lambda u, a, r: actions.application_approve(acting_user=u, application=a), "已审核确认，纳入救助"),

@@ -39,7 +39,8 @@ VERBS = {
     "determine": "分类审核认定", "accept": "受理", "mark_incomplete": "补正材料", "resubmit": "重新提交",
     "refuse": "不予受理", "investigate": "调查核实", "town_review": "乡镇审核", "publish_notice": "公示",
     "skip_notice": "免于公示", "end_notice": "公示结束", "deny": "不予批准", "pay_first": "先行救助",
-    "complete_paperwork": "补齐手续", "pay": "发放",
+    "complete_paperwork": "补齐手续", "pay": "发放", "record_objection": "登记公示异议",
+    "resolve_objection": "处理公示异议",
 }
 _ENTITY_ALIASES = {"membership": "registry.membership", "person": "registry.person",
                    "household": "registry.household", "area": "areas.area", "user": "accounts.user",

@@ -59,7 +59,8 @@ def _input(rng: random.Random, household: Household, today: dt.date) -> Applicat
     if not members:
         return None
     return ApplicationInput(members=members, deposits_fen=rng.choice([0, 0, 200_000, 800_000]),
-                            homes=1, rigid_expenses_12m_fen=rng.choice([0, 0, 1_200_000, 3_000_000]))
+                            homes=1, rigid_expenses_12m_fen=rng.choice([0, 0, 1_200_000, 3_000_000]),
+                            check_authorized=True)
 
 
 def seed_assistance(*, seed: int = 2025, per_village: int = 3, today: dt.date | None = None) -> dict[str, int]:

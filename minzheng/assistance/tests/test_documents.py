@@ -66,7 +66,8 @@ def file(user, household, head, others):
     members = [MemberEntry(person_id=str(head.pk), relation=Relation.HEAD, income_fen={IncomeKind.WAGE: 60000})]
     members += [MemberEntry(person_id=str(p.pk), relation=rel) for p, rel in others]
     return actions.application_create(acting_user=user, household=household, applicant=head,
-                                      place=ApplicationPlace.HUKOU, data=ApplicationInput(members=members),
+                                      place=ApplicationPlace.HUKOU,
+                                      data=ApplicationInput(members=members, check_authorized=True),
                                       filed_on=FILED)
 
 

@@ -31,10 +31,12 @@ def couple(areas):
     return household, head, wife
 
 
-def form_data(household, head, *, wage="600", deposits=""):
+def form_data(household, head, *, wage="600", deposits="", authorized=True):
     data = {"applicant": str(head.pk), "place": "hukou", "able_supporters": "0", "deposits": deposits,
             "vehicles": "0", "companies": "0", "homes": "1", "rigid_expenses": "", "emergency_kind": "",
-            "emergency_loss": ""}
+            "emergency_loss": "", "residence_permit_since": ""}
+    if authorized:
+        data["check_authorized"] = "on"
     for membership in household.memberships.all():
         prefix = f"m-{membership.pk}-"
         data.update({prefix + "include": "on", prefix + "living_together": "on", prefix + "status": "normal"})

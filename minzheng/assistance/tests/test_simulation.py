@@ -48,7 +48,8 @@ def _file(user, area, wages, *, born=dt.date(1985, 3, 1)):
                            income_fen={IncomeKind.WAGE: wage} if wage else {})
                for i, (p, wage) in enumerate(zip(people, wages, strict=True))]
     return actions.application_create(acting_user=user, household=household, applicant=people[0],
-                                      place=ApplicationPlace.HUKOU, data=ApplicationInput(members=members),
+                                      place=ApplicationPlace.HUKOU,
+                                      data=ApplicationInput(members=members, check_authorized=True),
                                       filed_on=FILED)
 
 

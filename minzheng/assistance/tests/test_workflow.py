@@ -45,7 +45,8 @@ def file(user, household, head, others, *, wage_fen=60000, filed_on=FILED):
                            income_fen={IncomeKind.WAGE: wage_fen})]
     members += [MemberEntry(person_id=str(p.pk), relation=rel) for p, rel in others]
     return actions.application_create(acting_user=user, household=household, applicant=head,
-                                      place=ApplicationPlace.HUKOU, data=ApplicationInput(members=members),
+                                      place=ApplicationPlace.HUKOU,
+                                      data=ApplicationInput(members=members, check_authorized=True),
                                       filed_on=filed_on)
 
 

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 
 definitions_migration = importlib.import_module("minzheng.policy.migrations.0002_parameter_definitions")
 demo_migration = importlib.import_module("minzheng.policy.migrations.0003_demo_parameter_values")
+later_migrations = [importlib.import_module(f"minzheng.policy.migrations.{name}")
+                    for name in ("0004_temp_aid_parameters", "0005_town_confirmation_parameter")]
 
 EXPECTED = {
     "dibao.asset_deposit_months": 12, "dibao.asset_max_vehicles": 0, "dibao.asset_max_companies": 0,
@@ -32,14 +34,15 @@ EXPECTED = {
     "application.public_notice_days": 7, "application.time_limit_working_days": 30,
     "application.extended_time_limit_working_days": 45, "application.denial_notice_working_days": 3,
     "review.stable_months": 12, "review.other_months": 6, "phaseout.months": 6,
+    "application.town_confirms": 0,
 }
 
 
 def test_every_demo_value_is_approved_by_the_system_and_labelled(db):
-    """Given a migrated database, when the demo district's values are read, then there are 28, every one approved
+    """Given a migrated database, when the demo district's values are read, then there are 31, every one approved
     by nobody (the system), labelled 演示参数, for area 340471."""
     values = ParameterValue.objects.filter(label=DEMO_LABEL)
-    assert values.count() == 30
+    assert values.count() == 31
     assert set(values.values_list("status", "area_code", "created_by", "approved_by")) == {
         (ValueStatus.APPROVED, "340471", None, None)}
 
@@ -69,29 +72,30 @@ def test_the_demo_values_can_be_removed_and_restored(db):
     # The historical models of that migration, as ``migrate`` passes them.
     state = MigrationLoader(connection).project_state(("policy", "0003_demo_parameter_values")).apps
     demo_migration.delete_demo_values(state, None)
-    # Only the two temporary-assistance values of migration 0004 remain.
+    # Only the values of migrations 0004 (temporary assistance) and 0005 (town confirmation) remain.
     assert set(ParameterValue.objects.filter(label=DEMO_LABEL).values_list("definition__code", flat=True)) == {
-        "temp_aid.paperwork_working_days", "temp_aid.grants_per_cause_per_year"}
+        "temp_aid.paperwork_working_days", "temp_aid.grants_per_cause_per_year", "application.town_confirms"}
     assert ParameterValue.objects.filter(pk=kept.pk).exists()
     demo_migration.create_demo_values(state, None)
-    assert ParameterValue.objects.filter(label=DEMO_LABEL).count() == 30
+    assert ParameterValue.objects.filter(label=DEMO_LABEL).count() == 31
 
 
 def test_every_definition_is_documented(db):
-    """Given the definitions shipped in migration 0002, when docs/parameters.md is read, then each code appears in
-    it, so the document stays current with the table."""
+    """Given the definitions shipped in migrations 0002, 0004 and 0005, when docs/parameters.md is read, then each
+    code appears in it, so the document stays current with the table."""
     text = (Path(settings.BASE_DIR) / "docs" / "parameters.md").read_text(encoding="utf-8")
-    missing = [row[0] for row in definitions_migration.DEFINITIONS if f"`{row[0]}`" not in text]
+    shipped = [*definitions_migration.DEFINITIONS, *(row for m in later_migrations for row in m.DEFINITIONS)]
+    missing = [row[0] for row in shipped if f"`{row[0]}`" not in text]
     assert missing == []
 
 
 def test_a_flushed_database_gets_the_demo_parameters_back(db):
-    """Given empty policy tables (as after a flush), when ensure_demo_parameters runs twice, then the 29 definitions
-    and 28 demo values are back once."""
+    """Given empty policy tables (as after a flush), when ensure_demo_parameters runs twice, then the 30 definitions
+    and 31 demo values are back once."""
     from minzheng.policy.demo import ensure_demo_parameters
 
     ParameterValue.objects.all()._raw_delete(ParameterValue.objects.db)
     ParameterDefinition.objects.all().delete()
     ensure_demo_parameters()
     ensure_demo_parameters()
-    assert (ParameterDefinition.objects.count(), ParameterValue.objects.filter(label=DEMO_LABEL).count()) == (29, 30)
+    assert (ParameterDefinition.objects.count(), ParameterValue.objects.filter(label=DEMO_LABEL).count()) == (30, 31)

@@ -56,6 +56,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
+        # Under CI a missing browser is a failure, never a silent skip; locally the journeys are skipped.
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"Chromium not found at {CHROMIUM} (CI=true requires the browser journeys)")
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 

@@ -22,35 +22,22 @@ from minzheng.audit.models import AccessLog, Event
 from minzheng.core.errors import ApplicationError
 from minzheng.documents.pdf import render_form
 from minzheng.documents.spec import FormDocument, Paragraph
-from minzheng.policy.demo import ensure_demo_parameters
 from minzheng.registry.enums import Relation
 from minzheng.testing import factories as f
 from minzheng.testing.pdfread import pdf_pages, pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 FILED = dt.date(2025, 9, 1)
 ACCEPTED = dt.date(2025, 9, 26)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def _parameters(db):
-    ensure_demo_parameters()
-
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
-
-@pytest.fixture
-def couple(areas):
-    """刘一 and 陈二 in 甲一村, both adults; the husband earns 600 yuan a month."""
-    head = f.make_person(name="刘一", birth=dt.date(1985, 3, 1))
-    wife = f.make_person(name="陈二", birth=dt.date(1987, 5, 1), male=False)
-    household = f.make_household(head=head, members=[(wife, Relation.SPOUSE)])
-    return household, head, wife
 
 
 @pytest.fixture

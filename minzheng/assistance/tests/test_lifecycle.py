@@ -23,19 +23,14 @@ from minzheng.assistance.models import (
 from minzheng.audit.models import Event
 from minzheng.core.errors import ApplicationError, PermissionDeniedError
 from minzheng.core.transitions import TransitionError
-from minzheng.policy.demo import ensure_demo_parameters
 from minzheng.registry.enums import Relation
 from minzheng.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 STARTS = dt.date(2025, 11, 1)
 TODAY = dt.date(2026, 3, 10)
 
-
-@pytest.fixture(autouse=True)
-def _parameters(db):
-    ensure_demo_parameters()
 
 
 def make_enrollment(user, persons, *, program=Program.DIBAO, wage_fen=0, amount_fen=94000, area=f.VILLAGE_A1,

@@ -17,31 +17,18 @@ from minzheng.assistance.models import ApplicationObjection, ApplicationStatus, 
 from minzheng.audit.models import Event
 from minzheng.core.errors import ApplicationError, PermissionDeniedError
 from minzheng.core.transitions import TransitionError
-from minzheng.policy.demo import ensure_demo_parameters
 from minzheng.policy.enums import ValueStatus
 from minzheng.policy.models import ParameterDefinition, ParameterValue
 from minzheng.registry.enums import Relation
 from minzheng.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 FILED = dt.date(2025, 9, 1)
 ACCEPTED = dt.date(2025, 9, 26)
 NOTICE_STARTS = dt.date(2025, 9, 29)
 
 
-@pytest.fixture(autouse=True)
-def _parameters(db):
-    ensure_demo_parameters()
-
-
-@pytest.fixture
-def couple(areas):
-    """A couple in 甲一村, both adults; the husband earns 600 yuan a month."""
-    head = f.make_person(name="刘一", birth=dt.date(1985, 3, 1))
-    wife = f.make_person(name="陈二", birth=dt.date(1987, 5, 1), male=False)
-    household = f.make_household(head=head, members=[(wife, Relation.SPOUSE)])
-    return household, head, wife
 
 
 def members_of(head, wife) -> list[MemberEntry]:

@@ -11,19 +11,14 @@ from django.urls import reverse
 from minzheng.assistance.models import Application, ApplicationStatus, EnrollmentStatus, ExitReason
 from minzheng.assistance.overdue import overdue_report
 from minzheng.assistance.tests.test_lifecycle import make_enrollment
-from minzheng.policy.demo import ensure_demo_parameters
 from minzheng.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 TODAY = dt.date(2026, 3, 10)
 PAST = dt.date(2026, 3, 1)
 FUTURE = dt.date(2099, 1, 1)
 
-
-@pytest.fixture(autouse=True)
-def _parameters(db):
-    ensure_demo_parameters()
 
 
 def make_application(user, area, *, due_on, extended_due_on=None, status=ApplicationStatus.INVESTIGATING):

@@ -11,24 +11,11 @@ from django.urls import reverse
 from minzheng.assistance import actions
 from minzheng.assistance.enums import IncomeKind
 from minzheng.assistance.models import Application, ApplicationStatus, Enrollment
-from minzheng.policy.demo import ensure_demo_parameters
-from minzheng.registry.enums import Relation
 from minzheng.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 
-@pytest.fixture(autouse=True)
-def _parameters(db):
-    ensure_demo_parameters()
-
-
-@pytest.fixture
-def couple(areas):
-    head = f.make_person(name="刘一", birth=dt.date(1985, 3, 1))
-    wife = f.make_person(name="陈二", birth=dt.date(1987, 5, 1), male=False)
-    household = f.make_household(head=head, members=[(wife, Relation.SPOUSE)])
-    return household, head, wife
 
 
 def form_data(household, head, *, wage="600", deposits="", authorized=True):

@@ -13,18 +13,13 @@ from minzheng.assistance.tempaid_models import ApprovalLevel, TempAidCase, TempA
 from minzheng.core.calendar import deadline
 from minzheng.core.errors import ApplicationError
 from minzheng.core.identifiers import make_id_number
-from minzheng.policy.demo import ensure_demo_parameters
 from minzheng.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 ON = dt.date(2025, 9, 1)  # 低保 standard ¥770 → town limit 6 × ¥770 = ¥4,620
 OUTSIDER = make_id_number("410526", dt.date(1980, 5, 6), 31, male=True)  # hukou in Henan, not in the registry
 
-
-@pytest.fixture(autouse=True)
-def _parameters(db):
-    ensure_demo_parameters()
 
 
 def _case(users, *, loss_fen: int, kind: str = "emergency", cause: str = "fire", number: str = OUTSIDER,

@@ -23,6 +23,7 @@ def users(areas):
         "town_b": f.make_user(Role.TOWN_REVIEWER, f.TOWN_B, username="zhen_b"),
         "district_approver": f.make_user(Role.DISTRICT_APPROVER, f.DISTRICT, username="qu_approver"),
         "district_admin": f.make_user(Role.DISTRICT_ADMIN, f.DISTRICT, username="qu_admin"),
+        "finance": f.make_user(Role.FINANCE_OFFICER, f.DISTRICT, username="qu_finance"),
         "leader": f.make_user(Role.LEADER, f.DISTRICT, username="leader"),
         "auditor": f.make_user(Role.AUDITOR, f.DISTRICT, username="auditor"),
         "security_admin": f.make_user(Role.SECURITY_ADMIN, f.DISTRICT, username="security"),

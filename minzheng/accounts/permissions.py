@@ -39,6 +39,18 @@ class Perm(StrEnum):
     ASSISTANCE_REVIEW = "assistance.review"
     ASSISTANCE_APPROVE = "assistance.approve"
     ASSISTANCE_SIMULATE = "assistance.simulate"
+    PAYMENTS_VIEW = "payments.view"
+    PAYROLL_PREPARE = "payments.prepare"
+    PAYROLL_APPROVE = "payments.approve"
+    PAYROLL_DISBURSE = "payments.disburse"
+    PAYEE_ACCOUNT_EDIT = "payments.accounts"
+    FUNDS_MANAGE = "payments.funds"
+    MONITORING_VIEW = "monitoring.view"
+    FEED_MANAGE = "monitoring.feeds"
+    MONITORING_RUN = "monitoring.run"
+    ALERT_HANDLE = "monitoring.handle"
+    ALERT_ASSIGN = "monitoring.assign"
+    CANDIDATE_CONFIRM = "monitoring.confirm_match"
 
 
 # JOB_VIEW: case-working roles follow the background jobs they start (and only those).
@@ -55,6 +67,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.DISTRICT_ADMIN: frozenset(_BUSINESS_READ | {Perm.REGISTRY_EDIT, Perm.REGISTRY_IMPORT, Perm.AREA_MANAGE,
                                                     Perm.SENSITIVE_VIEW_FULL, Perm.CALENDAR_MANAGE,
                                                     Perm.JOB_MANAGE_ALL, Perm.REGISTRY_MAINTAIN}),
+    # The district finance officer (资金管理) prepares payrolls, sends bank files and reconciles; reads the registry.
+    Role.FINANCE_OFFICER: frozenset(_BUSINESS_READ | {Perm.SENSITIVE_VIEW_FULL}),
     Role.LEADER: frozenset({Perm.REGISTRY_VIEW, Perm.AREA_VIEW, Perm.DASHBOARD_VIEW, Perm.CALENDAR_VIEW}),
     Role.AUDITOR: frozenset({Perm.AUDIT_VIEW, Perm.AREA_VIEW}),
     Role.SECURITY_ADMIN: frozenset({Perm.SECURITY_MANAGE, Perm.AREA_VIEW}),
@@ -95,6 +109,37 @@ _SIMULATION_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.LEADER: frozenset({Perm.ASSISTANCE_SIMULATE, Perm.JOB_VIEW}),
 }
 ROLE_PERMISSIONS = {role: perms | _SIMULATION_PERMISSIONS.get(role, frozenset())
+                    for role, perms in ROLE_PERMISSIONS.items()}
+
+# Payments (资金发放): the finance officer prepares and reviews the payroll, sends the bank file, reconciles and keeps
+# the budgets; the district approver approves (a different user, maker-checker); village and town workers keep
+# their people's payee accounts; everyone in a business role reads the payrolls of their area.
+_PAYMENT_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.VILLAGE_WORKER: frozenset({Perm.PAYMENTS_VIEW, Perm.PAYEE_ACCOUNT_EDIT}),
+    Role.TOWN_REVIEWER: frozenset({Perm.PAYMENTS_VIEW, Perm.PAYEE_ACCOUNT_EDIT}),
+    Role.DISTRICT_APPROVER: frozenset({Perm.PAYMENTS_VIEW, Perm.PAYROLL_APPROVE}),
+    Role.DISTRICT_ADMIN: frozenset({Perm.PAYMENTS_VIEW}),
+    Role.FINANCE_OFFICER: frozenset({Perm.PAYMENTS_VIEW, Perm.PAYROLL_PREPARE, Perm.PAYROLL_DISBURSE,
+                                     Perm.PAYEE_ACCOUNT_EDIT, Perm.FUNDS_MANAGE, Perm.POLICY_VIEW,
+                                     Perm.ASSISTANCE_VIEW}),
+    Role.LEADER: frozenset({Perm.PAYMENTS_VIEW}),
+}
+ROLE_PERMISSIONS = {role: perms | _PAYMENT_PERMISSIONS.get(role, frozenset())
+                    for role, perms in ROLE_PERMISSIONS.items()}
+
+# Dynamic monitoring (动态监测): the district admin receives department feeds and runs the comparison (the
+# approver may run it too); towns assign alerts and close them, villages visit and record; name-only matches are
+# confirmed by the town or the district admin. The leader reads.
+_MONITORING_PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.VILLAGE_WORKER: frozenset({Perm.MONITORING_VIEW, Perm.ALERT_HANDLE}),
+    Role.TOWN_REVIEWER: frozenset({Perm.MONITORING_VIEW, Perm.ALERT_HANDLE, Perm.ALERT_ASSIGN,
+                                   Perm.CANDIDATE_CONFIRM}),
+    Role.DISTRICT_APPROVER: frozenset({Perm.MONITORING_VIEW, Perm.MONITORING_RUN}),
+    Role.DISTRICT_ADMIN: frozenset({Perm.MONITORING_VIEW, Perm.FEED_MANAGE, Perm.MONITORING_RUN,
+                                    Perm.ALERT_ASSIGN, Perm.CANDIDATE_CONFIRM}),
+    Role.LEADER: frozenset({Perm.MONITORING_VIEW}),
+}
+ROLE_PERMISSIONS = {role: perms | _MONITORING_PERMISSIONS.get(role, frozenset())
                     for role, perms in ROLE_PERMISSIONS.items()}
 
 

@@ -9,6 +9,7 @@ built instances (primary keys and timestamps set).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -64,6 +65,11 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
         return lambda v: v.isoformat() if isinstance(v, dt.date) else v
     if isinstance(field, models.BooleanField | models.CharField | models.TextField | models.IntegerField):
         return lambda v: v
+    if isinstance(field, models.JSONField):
+        # The text Django would write (json.dumps with the field's encoder), without its per-value machinery;
+        # PostgreSQL's COPY reads it into jsonb, SQLite stores it as is.
+        encoder = field.encoder
+        return lambda v: None if v is None else json.dumps(v, cls=encoder)
     return lambda v: field.get_db_prep_save(v, connection)
 
 

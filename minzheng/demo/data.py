@@ -34,6 +34,7 @@ DEMO_PASSWORD = "Demo@2025"
 USERS = [
     ("qu_shenpi", "赵审批", Role.DISTRICT_APPROVER, "340471000000"),
     ("qu_admin", "钱管理", Role.DISTRICT_ADMIN, "340471000000"),
+    ("qu_caiwu", "何财务", Role.FINANCE_OFFICER, "340471000000"),
     ("lingdao", "孙局长", Role.LEADER, "340471000000"),
     ("shenji", "李审计", Role.AUDITOR, "340471000000"),
     ("anquan", "周安全", Role.SECURITY_ADMIN, "340471000000"),

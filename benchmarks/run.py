@@ -25,6 +25,11 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if (HERE / "determination.py").exists():
         runs.append(["determination.py", *(["--households", "5000"] if args.quick else [])])
+    if (HERE / "monitoring.py").exists():
+        runs.append(["monitoring.py", *(["--quick"] if args.quick else [])])
+    if (HERE / "payroll.py").exists():
+        quick = ["--enrollments", "5000", "--baseline-enrollments", "1000"]
+        runs.append(["payroll.py", *(quick if args.quick else [])])
     status = 0
     for script, *rest in runs:
         print(f"\n=== {script} {' '.join(rest)}", flush=True)

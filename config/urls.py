@@ -10,6 +10,8 @@ urlpatterns = [
     path("registry/", include("minzheng.registry.urls")),
     path("policy/", include("minzheng.policy.urls")),
     path("assistance/", include("minzheng.assistance.urls")),
+    path("payments/", include("minzheng.payments.urls")),
+    path("monitoring/", include("minzheng.monitoring.urls")),
     path("audit/", include("minzheng.audit.urls")),
     path("jobs/", include("minzheng.jobs.urls")),
     path("documents/", include("minzheng.documents.urls")),

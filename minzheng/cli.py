@@ -25,6 +25,8 @@ USAGE = """民政一体化业务平台 / Minzheng
   rotate-keys [--check]     用当前密钥重新加密敏感字段 / re-encrypt sensitive fields with the current key
   audit-archive             归档超过保存期限的审计记录 / archive audit rows past the retention period
   api-token                 为对接系统签发接口令牌 / issue an API token
+  feed-load KIND FILE --user NAME
+                            导入部门比对数据文件（--list 列出数据来源）/ load a department feed file
   <任意 any>                 其它 manage.py 命令 / any other manage.py command
 
 每个命令都支持 --help / every command takes --help

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from config.env import BASE_DIR, database_config, env_int, env_list, env_str
 
 VAR_DIR = BASE_DIR / "var"
@@ -28,6 +30,8 @@ INSTALLED_APPS = [
     "minzheng.registry",
     "minzheng.policy",
     "minzheng.assistance",
+    "minzheng.payments",
+    "minzheng.monitoring",
     "minzheng.jobs",
     "minzheng.documents",
     "minzheng.api",
@@ -125,6 +129,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MINZHENG_IMPORT_MAX_BYTES = 20 * 1024 * 1024
 MINZHENG_IMPORT_MAX_ROWS = 100_000
+
+# Dynamic monitoring: the data lake of department feeds and registry snapshots (Parquet), the comparison engine
+# (duckdb on this machine, spark on a cluster: MINZHENG_SPARK_MASTER such as spark://host:7077) and the largest
+# feed file accepted.
+MINZHENG_LAKE_DIR = Path(env_str("MINZHENG_LAKE_DIR", str(VAR_DIR / "lake")))
+MINZHENG_MONITORING_BACKEND = env_str("MINZHENG_MONITORING_BACKEND", "duckdb")
+MINZHENG_SPARK_MASTER = env_str("MINZHENG_SPARK_MASTER", "local[2]")
+MINZHENG_FEED_MAX_BYTES = 100 * 1024 * 1024
+MINZHENG_FEED_XLSX_MAX_ROWS = 200_000  # larger feeds come as CSV or Parquet
+MINZHENG_FEED_MAX_BAD_SHARE = 0.5  # a file with more bad rows than this is refused whole (疑似格式错误)
 
 MINZHENG_PAGE_SIZE = 20
 MINZHENG_EXPORT_MAX_ROWS = 200_000

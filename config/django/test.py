@@ -11,6 +11,7 @@ MINZHENG_2FA_REQUIRED_ROLES = []
 if not env_str("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+MINZHENG_LAKE_DIR = BASE_DIR / "var" / "test-lake"  # noqa: F405  (tests that write use a tmp_path setting)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -40,11 +40,15 @@ VERBS = {
     "refuse": "不予受理", "investigate": "调查核实", "town_review": "乡镇审核", "publish_notice": "公示",
     "skip_notice": "免于公示", "end_notice": "公示结束", "deny": "不予批准", "pay_first": "先行救助",
     "complete_paperwork": "补齐手续", "pay": "发放", "record_objection": "登记公示异议",
-    "resolve_objection": "处理公示异议",
+    "resolve_objection": "处理公示异议", "review": "审核", "return": "退回", "regenerate": "重新生成",
+    "close": "关闭", "release": "核实后发放", "cancel_line": "核实后不予发放",
+    "export_bank_file": "导出银行代发文件", "reconcile": "回盘对账", "raise": "发现预警", "assign": "分派",
+    "visit": "入户核查",
 }
 _ENTITY_ALIASES = {"membership": "registry.membership", "person": "registry.person",
                    "household": "registry.household", "area": "areas.area", "user": "accounts.user",
-                   "api_token": "accounts.apitoken"}
+                   "api_token": "accounts.apitoken", "payroll": "payments.payrollrun",
+                   "alert": "monitoring.alert"}
 _ENTITY_LABELS = {"demo": "演示数据", "totp_device": "双因素认证设备", "login_failure": "登录失败记录"}
 # Third-party models whose verbose names are English.
 _OBJECT_LABELS = {"otp_totp.totpdevice": "双因素认证设备", "axes.accessattempt": "登录失败记录",

@@ -52,6 +52,8 @@ GROUP_LABELS = {
     "application": "申请办理",
     "review": "动态管理与复核",
     "phaseout": "渐退",
+    "payments": "资金发放",
+    "monitoring": "低收入人口动态监测",
 }
 
 # The label of the shipped default values, which the bureau's notices replace.

@@ -69,14 +69,18 @@ def all_entries() -> tuple[NavEntry, ...]:
 
 
 def menu_for(user, path: str) -> list[dict]:
-    groups: dict[str, dict] = {}
+    """The user's menu by section. One entry is active: the one whose prefix is the longest match for the page
+    (``/monitoring/`` is 监测预警, ``/monitoring/alerts/…`` is 预警任务, not both)."""
+    visible = []
     for entry in all_entries():
-        if not has_perm(user, entry.perm):
-            continue
-        url = reverse(entry.url_name)
-        prefix = entry.match_prefix or url
+        if has_perm(user, entry.perm):
+            url = reverse(entry.url_name)
+            visible.append((entry, url, entry.match_prefix or url))
+    longest = max((len(prefix) for _, _, prefix in visible if path.startswith(prefix)), default=0)
+    groups: dict[str, dict] = {}
+    for entry, url, prefix in visible:
         section = SECTIONS[entry.section]
         group = groups.setdefault(section.key, {"label": section.label, "order": section.order, "items": []})
         group["items"].append({"label": entry.label, "url": url, "icon": entry.icon,
-                               "active": path.startswith(prefix)})
+                               "active": path.startswith(prefix) and len(prefix) == longest})
     return sorted(groups.values(), key=lambda g: g["order"])

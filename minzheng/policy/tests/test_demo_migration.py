@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 definitions_migration = importlib.import_module("minzheng.policy.migrations.0002_parameter_definitions")
 demo_migration = importlib.import_module("minzheng.policy.migrations.0003_demo_parameter_values")
 later_migrations = [importlib.import_module(f"minzheng.policy.migrations.{name}")
-                    for name in ("0004_temp_aid_parameters", "0005_town_confirmation_parameter")]
+                    for name in ("0004_temp_aid_parameters", "0005_town_confirmation_parameter",
+                                 "0007_monitoring_parameters")]
+monitoring_migration = later_migrations[-1]
 
 EXPECTED = {
     "dibao.asset_deposit_months": 12, "dibao.asset_max_vehicles": 0, "dibao.asset_max_companies": 0,
@@ -39,10 +41,10 @@ EXPECTED = {
 
 
 def test_every_demo_value_is_approved_by_the_system_and_labelled(db):
-    """Given a migrated database, when the demo district's values are read, then there are 31, every one approved
+    """Given a migrated database, when the demo district's values are read, then there are 47, every one approved
     by nobody (the system), labelled 演示参数, for area 340471."""
     values = ParameterValue.objects.filter(label=DEMO_LABEL)
-    assert values.count() == 31
+    assert values.count() == 47
     assert set(values.values_list("status", "area_code", "created_by", "approved_by")) == {
         (ValueStatus.APPROVED, "340471", None, None)}
 
@@ -72,12 +74,14 @@ def test_the_demo_values_can_be_removed_and_restored(db):
     # The historical models of that migration, as ``migrate`` passes them.
     state = MigrationLoader(connection).project_state(("policy", "0003_demo_parameter_values")).apps
     demo_migration.delete_demo_values(state, None)
-    # Only the values of migrations 0004 (temporary assistance) and 0005 (town confirmation) remain.
+    # Only the values of the later migrations (0004 to 0007) remain.
     assert set(ParameterValue.objects.filter(label=DEMO_LABEL).values_list("definition__code", flat=True)) == {
-        "temp_aid.paperwork_working_days", "temp_aid.grants_per_cause_per_year", "application.town_confirms"}
+        "temp_aid.paperwork_working_days", "temp_aid.grants_per_cause_per_year", "application.town_confirms",
+        "payments.budget_warning_permille", "payments.centenarian_age", "payments.centenarian_review_months",
+        "payments.disclosure_days", *(row[0] for row in monitoring_migration.VALUES)}
     assert ParameterValue.objects.filter(pk=kept.pk).exists()
     demo_migration.create_demo_values(state, None)
-    assert ParameterValue.objects.filter(label=DEMO_LABEL).count() == 31
+    assert ParameterValue.objects.filter(label=DEMO_LABEL).count() == 47
 
 
 def test_every_definition_is_documented(db):
@@ -90,12 +94,12 @@ def test_every_definition_is_documented(db):
 
 
 def test_a_flushed_database_gets_the_demo_parameters_back(db):
-    """Given empty policy tables (as after a flush), when ensure_demo_parameters runs twice, then the 30 definitions
-    and 31 demo values are back once."""
+    """Given empty policy tables (as after a flush), when ensure_demo_parameters runs twice, then the 46 definitions
+    and 47 demo values are back once."""
     from minzheng.policy.demo import ensure_demo_parameters
 
     ParameterValue.objects.all()._raw_delete(ParameterValue.objects.db)
     ParameterDefinition.objects.all().delete()
     ensure_demo_parameters()
     ensure_demo_parameters()
-    assert (ParameterDefinition.objects.count(), ParameterValue.objects.filter(label=DEMO_LABEL).count()) == (30, 31)
+    assert (ParameterDefinition.objects.count(), ParameterValue.objects.filter(label=DEMO_LABEL).count()) == (46, 47)

@@ -69,7 +69,7 @@ def test_the_list_takes_a_fixed_number_of_queries(users, login, django_assert_ma
     client = login(users["town_a"])
     with django_assert_max_num_queries(7):
         response = client.get(LIST)
-    assert response.content.decode().count('data-testid="parameter-row"') == 30 + extra
+    assert response.content.decode().count('data-testid="parameter-row"') == 46 + extra
 
 
 def test_the_detail_page_shows_the_history(users, login):

@@ -20,8 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--logins", action="store_true", help="只打印演示账号 / only print the demo logins")
         parser.add_argument("--no-assistance", action="store_true",
                             help="不生成演示救助案件 / skip the demo assistance cases")
+        parser.add_argument("--no-monitoring", action="store_true",
+                            help="不生成演示监测数据 / skip the demo monitoring feeds and alerts")
 
-    def handle(self, *args, seed, persons, if_empty, logins, no_assistance=False, **options):
+    def handle(self, *args, seed, persons, if_empty, logins, no_assistance=False, no_monitoring=False, **options):
         if not getattr(settings, "MINZHENG_DEMO", False):
             raise CommandError("演示数据只能在演示环境中生成（MINZHENG_DEMO 未开启）。")
         if logins:
@@ -57,6 +59,20 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(
                 f"演示救助案件：申请 {cases['applications']} 件，救助对象 {cases['enrollments']} 个，"
                 f"临时救助 {cases['temp_aid']} 件（均经各环节实际办理生成）。"))
+            from minzheng.demo.payments import seed_payments
+
+            paid = seed_payments(seed=seed)
+            self.stdout.write(self.style.SUCCESS(
+                f"演示资金发放：发放账户 {paid['accounts']} 个，预算 {paid['budgets']} 条，"
+                f"历史发放名册 {paid['runs']} 份（已批准、报送银行并对账）。"))
+            if not no_monitoring:
+                from minzheng.demo.monitoring import seed_monitoring
+
+                watched = seed_monitoring(seed=seed)
+                self.stdout.write(self.style.SUCCESS(
+                    f"演示动态监测：部门数据文件 {watched['files']} 个（{watched['rows']} 行，隔离 "
+                    f"{watched['quarantined']} 行），数据比对 2 次，预警 {watched['alerts']} 条（已办结 "
+                    f"{watched['closed']} 条）。"))
         self.print_logins()
 
     @staticmethod

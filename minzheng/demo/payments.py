@@ -17,6 +17,7 @@ from minzheng.accounts.models import User
 from minzheng.areas.models import Area
 from minzheng.payments.enums import AccountKind, FileFormat, FundingSource, RunStatus
 from minzheng.payments.models import BankFile, BankLayout, Budget, PayeeAccount, PayrollRun
+from minzheng.payments.payee import luhn_complete
 from minzheng.payments.programs import due_in, month_start, programs
 from minzheng.registry.models import Person
 
@@ -31,17 +32,6 @@ FAIL_REASONS = ["账户已销户", "户名与账号不符", "账户已冻结（�
 DEMO_LAYOUT = "HNRCB_CSV"
 
 
-def luhn_complete(prefix: str) -> str:
-    """``prefix`` plus the Luhn check digit (bank card numbers end in one)."""
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return prefix + str((10 - total % 10) % 10)
 
 
 def card_number_for(person: Person, kind: str) -> str:

@@ -29,16 +29,26 @@ def _error(code: str, message: str, field: str | None = None) -> ApplicationErro
     return ApplicationError(code, message, field=field)
 
 
-def luhn_valid(number: str) -> bool:
+def _luhn_sum(digits: str, *, double_first: bool) -> int:
+    """The Luhn sum from the right; the rightmost digit is doubled when computing a check digit."""
     total = 0
-    for i, ch in enumerate(reversed(number)):
+    for i, ch in enumerate(reversed(digits)):
         digit = int(ch)
-        if i % 2 == 1:
+        if (i % 2 == 0) == double_first:
             digit *= 2
             if digit > 9:
                 digit -= 9
         total += digit
-    return total % 10 == 0
+    return total
+
+
+def luhn_valid(number: str) -> bool:
+    return _luhn_sum(number, double_first=False) % 10 == 0
+
+
+def luhn_complete(prefix: str) -> str:
+    """``prefix`` plus its Luhn check digit (how bank card numbers end)."""
+    return prefix + str((10 - _luhn_sum(prefix, double_first=True) % 10) % 10)
 
 
 def clean_account_number(raw: str, *, kind: str) -> str:

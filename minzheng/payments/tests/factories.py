@@ -8,22 +8,12 @@ import itertools
 from minzheng.core import crypto
 from minzheng.payments.enums import AccountKind, LineStatus, RunStatus
 from minzheng.payments.models import PayeeAccount, PayrollLine, PayrollRun
+from minzheng.payments.payee import luhn_complete
 from minzheng.testing import factories as f
 
 _account_seq = itertools.count(1)
 
 
-def luhn_complete(prefix: str) -> str:
-    """``prefix`` plus the Luhn check digit."""
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return prefix + str((10 - total % 10) % 10)
 
 
 def card_number(n: int | None = None) -> str:

@@ -16,7 +16,7 @@ from minzheng.payments.tests.factories import make_account, make_line, make_run
 from minzheng.testing import factories as f
 from minzheng.testing.pdfread import pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 JUNE = dt.date(2025, 6, 1)
 
@@ -28,13 +28,6 @@ class DisclosureProgram(PayableProgram):
     def sources(self, *, area_prefix, period, after=None, limit=None):
         return []
 
-
-@pytest.fixture(autouse=True)
-def payment_parameters(db):
-    """The shipped parameters (payments.* included), also after a flush by a transactional test elsewhere."""
-    from minzheng.policy.demo import ensure_demo_parameters
-
-    ensure_demo_parameters()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from minzheng.payments.tests.factories import make_line, make_run
 from minzheng.policy.models import ParameterDefinition, ParameterValue
 from minzheng.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 C, P, M, D = FundingSource.CENTRAL, FundingSource.PROVINCIAL, FundingSource.MUNICIPAL, FundingSource.DISTRICT
 JUNE = dt.date(2025, 6, 1)
@@ -31,13 +31,6 @@ class FundsTestProgram(PayableProgram):
     def sources(self, *, area_prefix, period, after=None, limit=None):
         return []
 
-
-@pytest.fixture(autouse=True)
-def payment_parameters(db):
-    """The shipped parameters (payments.* included), also after a flush by a transactional test elsewhere."""
-    from minzheng.policy.demo import ensure_demo_parameters
-
-    ensure_demo_parameters()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from minzheng.payments.selectors import line_scope
 from minzheng.payments.tests.factories import make_line, make_run
 from minzheng.testing import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 JUNE = dt.date(2025, 6, 1)
 TOWNS = {f.VILLAGE_A1: f.TOWN_A, f.VILLAGE_A2: f.TOWN_A, f.VILLAGE_B1: f.TOWN_B}
@@ -30,13 +30,6 @@ class ReportProgram(PayableProgram):
     def sources(self, *, area_prefix, period, after=None, limit=None):
         return []
 
-
-@pytest.fixture(autouse=True)
-def payment_parameters(db):
-    """The shipped parameters (payments.* included), also after a flush by a transactional test elsewhere."""
-    from minzheng.policy.demo import ensure_demo_parameters
-
-    ensure_demo_parameters()
 
 
 @pytest.fixture

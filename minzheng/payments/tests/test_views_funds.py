@@ -19,7 +19,7 @@ from minzheng.payments.tests.factories import make_line, make_run
 from minzheng.testing import factories as f
 from minzheng.testing.pdfread import pdf_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_parameters")]
 
 JUNE = dt.date(2025, 6, 1)
 OVERVIEW = reverse("payments:funds_overview")
@@ -35,13 +35,6 @@ class ViewProgram(PayableProgram):
     def sources(self, *, area_prefix, period, after=None, limit=None):
         return []
 
-
-@pytest.fixture(autouse=True)
-def payment_parameters(db):
-    """The shipped parameters (payments.* included), also after a flush by a transactional test elsewhere."""
-    from minzheng.policy.demo import ensure_demo_parameters
-
-    ensure_demo_parameters()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -32,16 +33,25 @@ def _uuid_converter(field: models.Field) -> Callable[[Any], Any]:
     return convert
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
 def _datetime_converter(field: models.DateTimeField) -> Callable[[Any], Any]:
     adapt = connection.ops.adapt_datetimefield_value
+    last: list = [None, None]  # a load stamps every row with the same moment: adapt it once
 
     def convert(value: Any) -> Any:
         if value is None:
             return None
+        if value is last[0]:
+            return last[1]
+        original = value
         if timezone.is_naive(value):
             # As the ORM does (with its warning): a naive value is in the current time zone, not UTC.
             value = field.get_prep_value(value)
-        return adapt(value)
+        last[0], last[1] = original, adapt(value)
+        return last[1]
 
     return convert
 
@@ -61,10 +71,10 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
         return _datetime_converter(field)
     if isinstance(field, models.DateField):
         if vendor == "postgresql":
-            return lambda v: v
+            return _identity
         return lambda v: v.isoformat() if isinstance(v, dt.date) else v
     if isinstance(field, models.BooleanField | models.CharField | models.TextField | models.IntegerField):
-        return lambda v: v
+        return _identity
     if isinstance(field, models.JSONField):
         # The text Django would write (json.dumps with the field's encoder), without its per-value machinery;
         # PostgreSQL's COPY reads it into jsonb, SQLite stores it as is.
@@ -81,18 +91,21 @@ def bulk_insert(model: type[models.Model], objects: Iterable[models.Model]) -> i
     auto_now = [isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add) for f in fields]
     # Fields derived from others on save (blind indexes) are derived here too.
     computed = [getattr(f, "compute", None) for f in fields]
+    # One C-level getter for every attribute, then only the columns that need converting (most pass as they are).
+    getter = operator.attrgetter(*attnames)
+    derived = [(attname, compute) for attname, compute in zip(attnames, computed, strict=True) if compute is not None]
+    stamped = [i for i, is_auto in enumerate(auto_now) if is_auto]
+    converted = [(i, convert) for i, convert in enumerate(converters) if convert is not _identity]
     rows = []
     for obj in objects:
-        row = []
-        for attname, convert, is_auto, compute in zip(attnames, converters, auto_now, computed, strict=True):
-            if compute is not None:
-                value = compute(obj)
-                setattr(obj, attname, value)
-            else:
-                value = getattr(obj, attname)
-            if is_auto and value is None:
-                value = now
-            row.append(convert(value))
+        for attname, compute in derived:
+            setattr(obj, attname, compute(obj))
+        row = list(getter(obj))
+        for i in stamped:
+            if row[i] is None:
+                row[i] = now
+        for i, convert in converted:
+            row[i] = convert(row[i])
         rows.append(row)
     if not rows:
         return 0

@@ -139,3 +139,16 @@ def read_confirmed_matches() -> pa.Table:
     if not path.exists():
         return CONFIRMED_SCHEMA.empty_table()
     return pq.read_table(path)
+
+
+DEATH_FEEDS = ("funeral_cremation", "police_death")
+
+
+def recorded_death_keys() -> set[str]:
+    """Person keys of every loaded cremation or police death record (payments holds their payments)."""
+    keys: set[str] = set()
+    for kind in DEATH_FEEDS:
+        table = read_feed(kind, columns=["person_key"])
+        if table is not None:
+            keys.update(key for key in table.column("person_key").to_pylist() if key)
+    return keys

@@ -51,6 +51,7 @@ class Flag(models.TextChoices):
 
     PAYEE_DEAD = "payee_dead", "领款人已死亡"
     MEMBER_DEAD = "member_dead", "保障成员已死亡"
+    DEATH_RECORDED = "death_recorded", "殡葬或公安记录显示已死亡"
     EXCLUSIVE_PROGRAMS = "exclusive_programs", "同时享受互斥救助项目"
     CENTENARIAN_UNREVIEWED = "centenarian_unreviewed", "百岁以上且近期未复核"
     NO_ACCOUNT = "no_account", "无有效发放账户"

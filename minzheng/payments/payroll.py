@@ -31,7 +31,15 @@ from minzheng.payments.enums import (
     RunStatus,
 )
 from minzheng.payments.models import PayeeAccount, PayrollLine, PayrollRun
-from minzheng.payments.programs import Source, due_in, get_program, months_between, next_month, programs
+from minzheng.payments.programs import (
+    Source,
+    due_in,
+    get_program,
+    months_between,
+    next_month,
+    programs,
+    recorded_deaths,
+)
 from minzheng.policy.selectors import parameter_values
 from minzheng.registry.models import Person
 
@@ -69,8 +77,10 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 class Batch:
     """Computes the lines of one batch of sources for a run. Everything it reads is loaded in a few queries."""
 
-    def __init__(self, run: PayrollRun, *, window_start: dt.date, parameters: dict[str, int]):
+    def __init__(self, run: PayrollRun, *, window_start: dt.date, parameters: dict[str, int],
+                 recorded_deaths: set[str] | None = None):
         self.run = run
+        self.recorded_deaths = recorded_deaths or set()
         self.period = run.period
         self.window_start = window_start
         self.centenarian_age = parameters["payments.centenarian_age"]
@@ -109,7 +119,7 @@ class Batch:
     def _persons(self, sources: list[Source]) -> dict[str, dict]:
         ids = {pid for s in sources for pid in s.person_ids}
         ids.update(s.payee_person_id for s in sources if s.payee_person_id)
-        rows = Person.objects.filter(pk__in=list(ids)).values("pk", "birth_date", "death_date")
+        rows = Person.objects.filter(pk__in=list(ids)).values("pk", "birth_date", "death_date", "id_number_bidx")
         return {str(row["pk"]): row for row in rows}
 
     def _accounts(self, sources: list[Source]) -> dict[str, dict]:
@@ -181,6 +191,12 @@ class Batch:
         elif any((p := persons.get(pid)) and p["death_date"] is not None and p["death_date"] < month_end
                  for pid in source.person_ids):
             flags.append(Flag.MEMBER_DEAD)
+        # Death recorded elsewhere (funeral and cremation records, the police register) but not yet in the registry.
+        if Flag.PAYEE_DEAD not in flags and self.recorded_deaths:
+            keys = {source.payee_id_bidx} | {p["id_number_bidx"] for pid in source.person_ids
+                                              if (p := persons.get(pid)) and p["death_date"] is None}
+            if keys & self.recorded_deaths:
+                flags.append(Flag.DEATH_RECORDED)
         reviewed = source.last_reviewed_on
         if reviewed is None or reviewed < self.review_cutoff:
             for pid in source.person_ids:
@@ -208,7 +224,8 @@ def generate_batch(run: PayrollRun, *, after: str | None, window_start: dt.date,
     program = get_program(run.program)
     sources = program.sources(area_prefix=run.area.prefix, period=run.period, after=after,
                               limit=batch_size or configured_batch_size())
-    lines = Batch(run, window_start=window_start, parameters=parameters).lines(sources)
+    lines = Batch(run, window_start=window_start, parameters=parameters,
+                  recorded_deaths=recorded_deaths() if sources else None).lines(sources)
     if lines:
         # A step redone after a crash starts from nothing it wrote; this only guards a step repeated by hand.
         PayrollLine.objects.filter(run=run, source_key__in=[line.source_key for line in lines]).delete()

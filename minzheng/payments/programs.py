@@ -10,7 +10,7 @@ exists nowhere else to prove a new one needs no change here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from minzheng.core.errors import ApplicationError
@@ -70,6 +70,25 @@ class PayableProgram:
 
 
 _PROGRAMS: dict[str, PayableProgram] = {}
+# Other records of death than the registry's (funeral and cremation records, the police's death register), as
+# sets of person keys (the registry's blind index of the ID number). Monitoring registers its feeds here.
+_DEATH_SOURCES: dict[str, Callable[[], set[str]]] = {}
+
+
+def register_death_source(name: str, source: Callable[[], set[str]]) -> None:
+    _DEATH_SOURCES[name] = source
+
+
+def unregister_death_source(name: str) -> None:
+    _DEATH_SOURCES.pop(name, None)
+
+
+def recorded_deaths() -> set[str]:
+    """Person keys of everyone some other department has recorded as dead."""
+    keys: set[str] = set()
+    for source in _DEATH_SOURCES.values():
+        keys |= source()
+    return keys
 
 
 def register_program(program: PayableProgram) -> PayableProgram:

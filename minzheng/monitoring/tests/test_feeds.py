@@ -492,3 +492,14 @@ def test_feed_load_command(admin, lake_dir, tmp_path):
     with pytest.raises(CommandError):
         call_command("feed_load", "police_death", str(path), user=admin.username, stdout=io.StringIO())
     assert FeedFile.objects.filter(status=FeedFileStatus.REFUSED).count() == 1
+
+
+def test_cremation_records_are_deaths_payments_will_hold(admin, lake_dir):
+    """Loaded cremation and police death records are the death source payments reads (registered in ready())."""
+    from minzheng.payments.programs import recorded_deaths
+
+    cremated, alive = make_person(name="王火化"), make_person(name="李在世")
+    content = csv_bytes("身份证号码,姓名,火化日期,死亡日期", [f"{cremated.id_number},王火化,2025-06-03,2025-06-01"])
+    assert ingest(admin, "funeral_cremation", content).status == FeedFileStatus.LOADED
+    assert lake.recorded_death_keys() == {cremated.id_number_bidx}
+    assert cremated.id_number_bidx in recorded_deaths() and alive.id_number_bidx not in recorded_deaths()

@@ -108,6 +108,22 @@ def test_death_of_every_member_stops_and_a_dead_payee_is_held(users):
     assert (run.held_count, run.held_fen, run.payable_count) == (1, 94_000, 0)
 
 
+def test_a_death_recorded_by_another_department_holds_the_line(users):
+    from minzheng.payments.programs import register_death_source, unregister_death_source
+
+    head, child = f.make_person(name="火化"), f.make_person(name="在世", birth=dt.date(2014, 1, 1))
+    family = enroll(users["town_a"], [head, child])
+    alive = enroll(users["town_a"], [f.make_person(name="无事")])
+    register_death_source("test_cremations", lambda: {head.id_number_bidx})
+    try:
+        run = generated(users["finance"], period=DEC)
+    finally:
+        unregister_death_source("test_cremations")
+    assert line_of(run, family).flags == [Flag.DEATH_RECORDED]
+    assert line_of(run, family).status == LineStatus.HELD
+    assert line_of(run, alive).flags == []
+
+
 def test_a_person_in_two_exclusive_programs_is_held_in_both(users):
     person = f.make_person(name="重复", birth=dt.date(1950, 1, 1))
     dibao = enroll(users["town_a"], [person])

@@ -331,8 +331,21 @@ def handle_alerts(rng: random.Random, run: MonitoringRun, *, raised_on: dt.date,
     return counts
 
 
+def ensure_feed_kinds() -> None:
+    """The shipped feed kinds (migration 0002), restored after a flush (transactional tests flush the tables)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("minzheng.monitoring.migrations.0002_feed_kinds").create(apps, None)
+
+
 def seed_monitoring(*, seed: int = 2025, today: dt.date | None = None) -> dict[str, int]:
     """Load the demo feeds, run the comparison twice (35 days ago and today) and handle part of the alerts."""
+    from minzheng.policy.demo import ensure_demo_parameters
+
+    ensure_feed_kinds()
+    ensure_demo_parameters()
     today = today or timezone.localdate()
     rng = random.Random(seed * 15_485_863)
     admin = User.objects.get(username="qu_admin")

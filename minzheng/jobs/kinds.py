@@ -50,6 +50,11 @@ makes a killed worker (``kill -9``) lose nothing and do nothing twice:
    Chinese message is shown to the user as it is. Database outages are not failures: the job is handed back
    and resumed.
 
+A kind may also define ``prepare(job, checkpoint)``: the runner calls it before the step's transaction and
+passes what it returns to ``step(job, checkpoint, prepared)``. It must only read (its result is thrown away if the
+step fails or the worker dies, and computed again on resume); the step then does just the writes, which on SQLite
+is all the time the write lock is held. The payroll generation computes a batch's lines in ``prepare``.
+
 ``parameters`` are validated once, when the job is enqueued (``clean_parameters``), and are read-only after;
 so is the ``job`` a step receives. A step may call its domain's actions: their event rows commit or vanish
 with the step. To start a job, an action or view calls ``minzheng.jobs.actions.job_enqueue(acting_user=...,

@@ -208,8 +208,12 @@ def run_claimed(claim: Claim, *, should_stop: Callable[[], bool] = _never,
             return release(claim)
         began = time.monotonic()
         try:
+            # A kind may read and compute before its step's transaction (``prepare``): on SQLite the transaction
+            # holds the write lock, which then covers only the writes.
+            prepare = getattr(spec, "prepare", None)
+            prepared = prepare(job, checkpoint) if prepare is not None else None
             with transaction.atomic():
-                step = spec.step(job, checkpoint)
+                step = spec.step(job, checkpoint, prepared) if prepare is not None else spec.step(job, checkpoint)
                 fields = _step_fields(step, timezone.now())
                 if _owned(claim).update(**fields) != 1:
                     raise _ClaimLost

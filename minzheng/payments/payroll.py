@@ -218,19 +218,31 @@ def run_parameters(run: PayrollRun) -> dict[str, int]:
     return parameter_values(PARAMETER_CODES, area_code=run.area_id, on=run.period)
 
 
-def generate_batch(run: PayrollRun, *, after: str | None, window_start: dt.date, parameters: dict[str, int],
-                   batch_size: int | None = None) -> tuple[list[PayrollLine], str | None, int]:
-    """Compute and insert the lines of the next batch of sources; returns (lines, last key, sources read)."""
+def compute_batch(run: PayrollRun, *, after: str | None, window_start: dt.date, parameters: dict[str, int],
+                  batch_size: int | None = None) -> tuple[list[PayrollLine], str | None, int]:
+    """The lines of the next batch of sources, computed without writing: (lines, last key, sources read)."""
     program = get_program(run.program)
     sources = program.sources(area_prefix=run.area.prefix, period=run.period, after=after,
                               limit=batch_size or configured_batch_size())
     lines = Batch(run, window_start=window_start, parameters=parameters,
                   recorded_deaths=recorded_deaths() if sources else None).lines(sources)
+    return lines, (sources[-1].key if sources else after), len(sources)
+
+
+def insert_lines(run: PayrollRun, lines: list[PayrollLine]) -> None:
     if lines:
         # A step redone after a crash starts from nothing it wrote; this only guards a step repeated by hand.
         PayrollLine.objects.filter(run=run, source_key__in=[line.source_key for line in lines]).delete()
         bulk_insert(PayrollLine, lines)
-    return lines, (sources[-1].key if sources else after), len(sources)
+
+
+def generate_batch(run: PayrollRun, *, after: str | None, window_start: dt.date, parameters: dict[str, int],
+                   batch_size: int | None = None) -> tuple[list[PayrollLine], str | None, int]:
+    """Compute and insert the lines of the next batch of sources; returns (lines, last key, sources read)."""
+    lines, last, read = compute_batch(run, after=after, window_start=window_start, parameters=parameters,
+                                      batch_size=batch_size)
+    insert_lines(run, lines)
+    return lines, last, read
 
 
 def exclusive_siblings(code: str):

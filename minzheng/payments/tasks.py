@@ -12,9 +12,10 @@ from minzheng.jobs.kinds import JobKind, Step, register_job
 from minzheng.payments.enums import RunStatus
 from minzheng.payments.models import PayrollLine, PayrollRun
 from minzheng.payments.payroll import (
+    compute_batch,
     configured_batch_size,
     finish_generation,
-    generate_batch,
+    insert_lines,
     ledger_start,
     run_parameters,
 )
@@ -40,12 +41,11 @@ class PayrollGenerate(JobKind):
     def exclusive_key(self, parameters: dict) -> str | None:
         return f"payroll:{parameters['run_id']}"
 
-    def step(self, job, checkpoint: Any) -> Step:
+    def prepare(self, job, checkpoint: Any) -> dict:
+        """Everything a step reads and computes, before its transaction: the starting checkpoint of a new
+        generation and the next batch's lines."""
         run = PayrollRun.objects.select_related("area").get(pk=job.parameters["run_id"])
-        if run.status != RunStatus.GENERATING:
-            raise ApplicationError("payments_run_not_generating", "发放名册不在生成状态，无法生成。")
         if checkpoint is None:
-            PayrollLine.objects.filter(run=run).delete()
             program = get_program(run.program)
             count = getattr(program, "count_sources", None)
             checkpoint = {"after": None, "done": 0,
@@ -53,13 +53,24 @@ class PayrollGenerate(JobKind):
                           "window_start": ledger_start(run.program, run.period).isoformat(),
                           "parameters": run_parameters(run)}
         size = configured_batch_size()
-        _lines, after, read = generate_batch(run, after=checkpoint["after"], batch_size=size,
-                                             window_start=dt.date.fromisoformat(checkpoint["window_start"]),
-                                             parameters=checkpoint["parameters"])
-        done = checkpoint["done"] + read
-        state = {**checkpoint, "after": after, "done": done}
+        lines, after, read = compute_batch(run, after=checkpoint["after"], batch_size=size,
+                                           window_start=dt.date.fromisoformat(checkpoint["window_start"]),
+                                           parameters=checkpoint["parameters"])
+        return {"checkpoint": checkpoint, "lines": lines, "after": after, "read": read, "size": size}
+
+    def step(self, job, checkpoint: Any, prepared: dict | None = None) -> Step:
+        prepared = prepared or self.prepare(job, checkpoint)
+        run = PayrollRun.objects.select_related("area").get(pk=job.parameters["run_id"])
+        if run.status != RunStatus.GENERATING:
+            raise ApplicationError("payments_run_not_generating", "发放名册不在生成状态，无法生成。")
+        if checkpoint is None:
+            PayrollLine.objects.filter(run=run).delete()  # what an earlier generation of this run left
+        insert_lines(run, prepared["lines"])
+        read = prepared["read"]
+        done = prepared["checkpoint"]["done"] + read
+        state = {**prepared["checkpoint"], "after": prepared["after"], "done": done}
         total = max(state["total"] or 0, done) or None
-        if read < size:
+        if read < prepared["size"]:
             return Step.finish(result=finish_generation(run), checkpoint=None, done=done, total=total or done)
         return Step(checkpoint=state, done=done, total=total)
 

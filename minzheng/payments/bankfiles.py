@@ -366,6 +366,17 @@ def covers_run(user, run: PayrollRun) -> bool:
     return run.area_id.startswith(user.area_prefix)
 
 
+@dataclass(slots=True)
+class _Account:
+    """What the file needs of an account (the number decrypted by the field on read)."""
+
+    pk: object
+    holder_name: str
+    account_number: str
+    bank_code: str
+    is_active: bool
+
+
 @dataclass
 class _Pending:
     """A pending line as the export reads it (plain values: 10⁵ lines must not become 10⁵ model objects)."""
@@ -376,13 +387,13 @@ class _Pending:
     amount_fen: int
     area_code: str
     source_key: str
-    account: PayeeAccount | None
+    account: _Account | PayeeAccount | None
 
 
 def _pending_lines(run: PayrollRun) -> list[_Pending]:
     pending = run.lines.filter(status=LineStatus.PENDING)
-    accounts = {a.pk: a for a in PayeeAccount.objects.filter(pk__in=pending.values("account_id"))
-                .only("pk", "holder_name", "account_number", "bank_code", "is_active")}
+    accounts = {row["pk"]: _Account(**row) for row in PayeeAccount.objects.filter(pk__in=pending.values("account_id"))
+                .values("pk", "holder_name", "account_number", "bank_code", "is_active")}
     return [_Pending(pk=row["pk"], payee_name=row["payee_name"], payee_id_bidx=row["payee_id_bidx"],
                      amount_fen=row["amount_fen"], area_code=row["area_id"], source_key=row["source_key"],
                      account=accounts.get(row["account_id"]))

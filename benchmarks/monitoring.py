@@ -46,20 +46,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.test")
 
+from minzheng.monitoring.tests.fixtures.lake import PARAMETERS  # noqa: E402  (the rule tests' demo values)
+
 WORK = ROOT / "var" / "bench-monitoring"
 AS_OF = dt.date(2026, 2, 28)
 PREFIX = "34"
-# The demo parameter values (policy migrations 0002, 0003 and 0007); the benchmark is not production code.
-PARAMETERS = {
-    "dibao.standard_monthly_fen": 77000, "dibao.asset_max_vehicles": 0, "dibao.asset_max_companies": 0,
-    "dibao.asset_max_homes": 1, "tekun.age_min": 60,
-    "monitoring.lookback_months": 12, "monitoring.asset_lookback_months": 60,
-    "monitoring.vehicle_exempt_motorcycle": 1, "monitoring.vehicle_exempt_tricycle": 1,
-    "monitoring.wage_threshold_fen": 200000, "monitoring.medical_oop_income_permille": 1000,
-    "monitoring.working_age_min": 16, "monitoring.disaster_loss_fen": 1000000,
-    "monitoring.tuition_min_fen": 100000, "monitoring.elderly_alone_age": 80,
-    "monitoring.adult_notice_months": 3,
-}
 # Feed rows per registry person, by kind (10 in all).
 FEED_RATES = {
     "medical_bill": 2.5, "hr_pension": 2.0, "housing_fund": 1.5, "hr_employment": 1.0, "education_enrolment": 0.5,
@@ -437,10 +428,10 @@ def child_engine(root: Path, backend: str) -> dict:
                        hash_inputs=False, duckdb_threads=2)
     seconds = time.perf_counter() - began
     hashed = time.perf_counter()
-    from minzheng.monitoring.engine import feed_files
+    from minzheng.monitoring.engine import feed_files, feed_kinds_read
     from minzheng.monitoring.snapshot import sha256_file
 
-    for kind in PARAMETERS and __import__("minzheng.monitoring.rules", fromlist=["FEED_COLUMNS"]).FEED_COLUMNS:
+    for kind in feed_kinds_read():
         for path in feed_files(root, kind):
             sha256_file(path)
     hash_seconds = time.perf_counter() - hashed

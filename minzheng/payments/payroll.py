@@ -7,10 +7,10 @@ The difference is paid as arrears (补发: a late approval, a raised standard, a
 as a deduction (扣减: a lowered amount, a death or exit recorded after the month was paid) on top of the current
 month's due. A line never goes below zero; what cannot be deducted this month stays in the ledger for the next.
 
-Generation runs as a job in batches of sources ordered by key (see ``tasks``): each batch is computed and
-inserted in the step's transaction with the checkpoint, so a killed worker resumes without losing or repeating a
-line; the unique constraint (program, source, month) stays the last line of defence. The last step checks the
-programs that exclude each other, which needs every line of the run, and totals the run.
+Generation runs as a job in batches of sources ordered by key (see ``tasks``): each batch is computed in the
+job's ``prepare`` and inserted in the step's transaction with the checkpoint, so a killed worker resumes without
+losing or repeating a line; the unique constraint (program, source, month) stays the last line of defence. The
+last step checks the programs that exclude each other, which needs every line of the run, and totals the run.
 """
 
 from __future__ import annotations
@@ -234,15 +234,6 @@ def insert_lines(run: PayrollRun, lines: list[PayrollLine]) -> None:
         # A step redone after a crash starts from nothing it wrote; this only guards a step repeated by hand.
         PayrollLine.objects.filter(run=run, source_key__in=[line.source_key for line in lines]).delete()
         bulk_insert(PayrollLine, lines)
-
-
-def generate_batch(run: PayrollRun, *, after: str | None, window_start: dt.date, parameters: dict[str, int],
-                   batch_size: int | None = None) -> tuple[list[PayrollLine], str | None, int]:
-    """Compute and insert the lines of the next batch of sources; returns (lines, last key, sources read)."""
-    lines, last, read = compute_batch(run, after=after, window_start=window_start, parameters=parameters,
-                                      batch_size=batch_size)
-    insert_lines(run, lines)
-    return lines, last, read
 
 
 def exclusive_siblings(code: str):
